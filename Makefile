@@ -1,0 +1,53 @@
+# make all   set up (.venv, the package, Debian packages) and run the pipeline
+# make test  same set-up, then the test suite (what CI runs)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# gettext: msgfmt/msgcat (oracles, and formatting of rare scripts); apertium*: offline MT;
+# chromium: browser tests of the pages people look at.
+APT_PACKAGES := gettext apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es \
+                apertium-es-pt apertium-spa-ita chromium
+
+.PHONY: all test setup system-deps lint check bench clean
+
+all: setup
+	$(BIN)/snakemake all
+
+test: setup
+	$(BIN)/python -m pytest
+
+setup: $(VENV)/.installed system-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Installs what is missing with apt-get when it can (root, or password-less sudo); otherwise
+# prints the exact command and carries on (tests that need a missing tool skip, saying why).
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
+	else echo "Missing Debian packages:$$missing"; \
+	     echo "Install them with: sudo apt-get install -y$$missing"; exit 0; fi; \
+	echo "Installing Debian packages:$$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq$$missing >/dev/null
+
+lint: setup
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/mypy pipeline
+	$(BIN)/snakemake --lint
+
+check: setup
+	$(BIN)/snakemake check
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf output .snakemake

@@ -1,0 +1,128 @@
+# clinic-l10n: source pages -> templates -> catalogs (merge, pre-fill) -> pages, sitemap, verdict.
+# Thin on purpose: every rule calls the package's CLI; the logic lives in pipeline/.
+# Rules run per locale (update) and per shard of pages (render), not per page: each job is
+# incremental inside (see pipeline/build.py), so a rerun with nothing changed runs no job and a
+# cold build of 100 pages x 7 locales starts about a dozen interpreters, not 700.
+
+import shlex
+import sys
+from pathlib import Path
+
+from pipeline.config import load_settings
+from pipeline.errors import PipelineError
+from pipeline.paths import Project, shard_of
+
+
+PROJECT = Project(Path(".").resolve())
+try:
+    SETTINGS = load_settings(PROJECT.config_file)
+except PipelineError as err:
+    sys.exit(f"{err}".replace(": ", ": error: ", 1))
+
+CLI = f"{shlex.quote(sys.executable)} -m pipeline"
+PAGES = PROJECT.pages()
+LOCALES = [loc.gettext for loc in SETTINGS.locales]
+SHARDS = sorted({shard_of(page, SETTINGS.render_shards) for page in PAGES})
+STATE = "output/.state"
+ENV = "envs/pipeline.yaml"
+
+localrules: all, verdict
+
+
+rule all:
+    input:
+        f"{STATE}/verdict.ok",
+
+
+rule extract:
+    input:
+        sources=[f"source/{page}.txt" for page in PAGES],
+        config="config/config.yaml",
+    output:
+        f"{STATE}/extract.json",
+    log:
+        "output/logs/extract.log",
+    params:
+        cli=CLI,
+    conda:
+        ENV
+    shell:
+        "{params.cli} --log {log} extract"
+
+
+rule update:
+    input:
+        extract=f"{STATE}/extract.json",
+        catalogs=lambda w: [str(p.relative_to(PROJECT.root)) for p in PROJECT.catalogs(w.locale)],
+        config="config/config.yaml",
+    output:
+        f"{STATE}/catalogs/{{locale}}.json",
+    log:
+        "output/logs/update/{locale}.log",
+    params:
+        cli=CLI,
+    conda:
+        ENV
+    shell:
+        "{params.cli} --log {log} update --locale {wildcards.locale}"
+
+
+rule render:
+    input:
+        extract=f"{STATE}/extract.json",
+        catalogs=expand(f"{STATE}/catalogs/{{locale}}.json", locale=LOCALES),
+    output:
+        f"{STATE}/render/shard-{{shard}}.json",
+    log:
+        "output/logs/render/shard-{shard}.log",
+    params:
+        cli=CLI,
+    conda:
+        ENV
+    shell:
+        "{params.cli} --log {log} render --shard {wildcards.shard}"
+
+
+rule sitemap:
+    input:
+        extract=f"{STATE}/extract.json",
+        catalogs=expand(f"{STATE}/catalogs/{{locale}}.json", locale=LOCALES),
+    output:
+        "output/site/sitemap.xml",
+    log:
+        "output/logs/sitemap.log",
+    params:
+        cli=CLI,
+    conda:
+        ENV
+    shell:
+        "{params.cli} --log {log} sitemap"
+
+
+rule verdict:
+    input:
+        renders=expand(f"{STATE}/render/shard-{{shard}}.json", shard=SHARDS),
+        sitemap="output/site/sitemap.xml",
+    output:
+        f"{STATE}/verdict.ok",
+    log:
+        "output/logs/verdict.log",
+    params:
+        cli=CLI,
+    conda:
+        ENV
+    shell:
+        "{params.cli} --log {log} verdict && touch {output}"
+
+
+rule check:
+    input:
+        f"{STATE}/verdict.ok",
+    log:
+        "output/logs/check.log",
+    params:
+        cli=CLI,
+    conda:
+        ENV
+    shell:
+        "{params.cli} --log {log} check-site output/site"

@@ -1,0 +1,303 @@
+"""The jobs Snakemake runs. Each reads its inputs through `paths.Project`, calls the pure stage
+modules, writes changed files atomically and records a manifest (output/.state/) that the next
+rule depends on.
+
+Jobs are incremental inside: a page whose inputs (and the code and configuration) have not
+changed since the last run is not processed again, so one job per locale or per shard of pages
+stays cheap on a rerun. Problems with one page are recorded in the manifest and reported, and
+every other page still builds; `verdict` fails the run at the end while any problem remains.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import fsio
+from .config import Settings
+from .copydeck import parse_page
+from .errors import PipelineError
+from .extract import creation_date, same_but_date, template_for
+from .locales import SiteLocale
+from .paths import Project, shard_of
+from .pofile import read_po, write_po
+from .publish import decide
+from .render import Link, render_page, stylesheet
+from .segments import Segment, walk
+from .sitemap import sitemap_xml
+from .update import check_header, updated
+
+log = logging.getLogger("clinic_l10n")
+SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
+
+
+# ----------------------------------------------------------------------------------------- state
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def save_manifest(path: Path, data: dict[str, Any]) -> None:
+    fsio.write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+
+
+@cache
+def code_digest() -> str:
+    """Changes whenever the package's code or templates change, so outputs are rebuilt."""
+    package = Path(__file__).parent
+    parts = [p.read_bytes() for p in sorted(package.rglob("*")) if p.suffix in (".py", ".j2", ".css", ".json")]
+    return fsio.digest(b"\0".join(parts))[:16]
+
+
+def stamp(project: Project) -> str:
+    config = fsio.read_bytes(project.config_file) or b""
+    return fsio.digest(code_digest().encode() + config)[:16]
+
+
+def key_of(*parts: object) -> str:
+    return fsio.digest(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8"))[:24]
+
+
+def report(problem: PipelineError | str, errors: list[str]) -> None:
+    text = str(problem)
+    log.error("%s", text if ": error: " in text else text.replace(": ", ": error: ", 1))
+    errors.append(text)
+
+
+# ----------------------------------------------------------------------------------- stage jobs
+
+
+def run_extract(project: Project, settings: Settings) -> list[str]:
+    """source/*.txt -> locales/templates/*.pot; manifest: output/.state/extract.json."""
+    old = load_manifest(project.extract_manifest).get("pages", {})
+    current = stamp(project)
+    pages: dict[str, Any] = {}
+    errors: list[str] = []
+    for name in project.pages():
+        data = project.source(name).read_bytes()
+        entry = {"source": fsio.digest(data)[:24], "stamp": current}
+        prev = old.get(name, {})
+        pot_now = fsio.read_bytes(project.template(name))
+        if all(prev.get(k) == v for k, v in entry.items()) and pot_now is not None \
+                and fsio.digest(pot_now)[:24] == prev.get("pot") and not prev.get("error"):
+            pages[name] = prev
+            continue
+        try:
+            page = parse_page(data, project.relative(project.source(name)), name)
+        except PipelineError as err:
+            report(err, errors)
+            pages[name] = {**prev, **entry, "error": str(err)}
+            continue
+        template = template_for(page, settings, creation_date())
+        if pot_now is None or not same_but_date(template, read_po(pot_now, str(project.template(name)))):
+            fsio.write_text(project.template(name), write_po(template))
+            pot_now = fsio.read_bytes(project.template(name)) or b""
+        pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text}
+    _check_source_slugs(project, pages, errors)
+    for stale in sorted(set(old) - set(pages)):
+        fsio.remove(project.template(stale), project.root)
+    save_manifest(project.extract_manifest, {"pages": pages})
+    return errors
+
+
+def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[str]) -> None:
+    from .publish import slug_problem
+
+    owners: dict[str, list[str]] = {}
+    for name, entry in pages.items():
+        slug = entry.get("slug")
+        if slug is None or entry.get("error"):
+            continue
+        problem = slug_problem(slug)
+        if problem:
+            entry["error"] = f"{project.relative(project.source(name))}: invalid URL Slug {slug!r}: {problem}"
+            report(entry["error"], errors)
+        owners.setdefault(slug, []).append(name)
+    for slug, names in owners.items():
+        if len(names) > 1:
+            for name in names:
+                pages[name]["error"] = (f"{project.relative(project.source(name))}: URL Slug {slug!r} is also used by"
+                                        f" {', '.join(n for n in names if n != name)}")
+                report(pages[name]["error"], errors)
+
+
+def run_update(project: Project, settings: Settings, code: str) -> list[str]:
+    """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po; decide publication."""
+    locale = settings.locale(code)
+    path = project.locale_manifest(locale.gettext)
+    old = load_manifest(path).get("pages", {})
+    extract = load_manifest(project.extract_manifest).get("pages", {})
+    current = stamp(project)
+    pages: dict[str, Any] = {}
+    errors: list[str] = []
+    for name in sorted(extract):
+        pot_path, po_path = project.template(name), project.catalog(locale.gettext, name)
+        pot_bytes, po_bytes = fsio.read_bytes(pot_path), fsio.read_bytes(po_path)
+        if pot_bytes is None:
+            continue  # the source page never parsed: nothing to translate yet
+        key = key_of(current, fsio.digest(pot_bytes), fsio.digest(po_bytes or b""))
+        prev = old.get(name, {})
+        if prev.get("key") == key and not prev.get("error"):
+            pages[name] = prev
+            continue
+        try:
+            pages[name] = _update_page(project, locale, name, pot_bytes, po_bytes, current)
+        except PipelineError as err:
+            report(err, errors)
+            pages[name] = {"key": None, "error": str(err), "published": False, "publishable": False,
+                           "reasons": [f"catalog error: {err}"], "slug": None, "counts": prev.get("counts", {})}
+    _unique_slugs(pages, project, locale)
+    save_manifest(path, {"locale": locale.gettext, "pages": pages})
+    return errors
+
+
+def _update_page(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes, po_bytes: bytes | None,
+                 current: str) -> dict[str, Any]:
+    pot_path, po_path = project.template(name), project.catalog(locale.gettext, name)
+    template = read_po(pot_bytes, project.relative(pot_path))
+    existing = None
+    if po_bytes is not None:
+        existing = read_po(po_bytes, project.relative(po_path))
+        check_header(existing, locale, project.relative(po_path))
+    merged = updated(template, existing, locale)
+    if existing is None or not same_but_date(merged, existing):
+        fsio.write_text(po_path, write_po(merged), expect=po_bytes, durable=True)
+        po_bytes = fsio.read_bytes(po_path) or b""
+    slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
+    slug_key = slug_entry.key if slug_entry else SLUG_KEY
+    version = decide(name, locale.gettext, template, merged, slug_key)
+    return {
+        "key": key_of(current, fsio.digest(pot_bytes), fsio.digest(po_bytes)),
+        "po": fsio.digest(po_bytes)[:24],
+        "slug": version.slug,
+        "publishable": version.published,
+        "published": version.published,
+        "reasons": list(version.reasons),
+        "counts": {k: getattr(version.counts, k) for k in version.counts.__slots__},
+    }
+
+
+def _unique_slugs(pages: dict[str, Any], project: Project, locale: SiteLocale) -> None:
+    owners: dict[str, list[str]] = {}
+    for name, entry in pages.items():
+        entry["published"] = entry.get("publishable", False)
+        entry["reasons"] = [r for r in entry.get("reasons", []) if not r.startswith("URL slug ")]
+        if entry.get("slug") and entry["publishable"]:
+            owners.setdefault(entry["slug"], []).append(name)
+    for slug, names in owners.items():
+        if len(names) < 2:
+            continue
+        for name in names:
+            others = ", ".join(n for n in names if n != name)
+            pages[name]["published"] = False
+            pages[name]["reasons"].append(f"URL slug {slug!r} is also the slug of {others} in {locale.gettext}")
+            log.warning("%s: warning: URL slug %r is also used by %s; not published",
+                        project.relative(project.catalog(locale.gettext, name)), slug, others)
+
+
+def published_versions(project: Project, settings: Settings) -> dict[str, list[Link]]:
+    """For every page whose source parses: its published versions, source language first."""
+    extract = load_manifest(project.extract_manifest).get("pages", {})
+    states = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
+              for loc in settings.locales}
+    result: dict[str, list[Link]] = {}
+    for name, entry in sorted(extract.items()):
+        if not entry.get("slug"):
+            continue  # never parsed; a page that parsed before and is broken now keeps its last build
+        links = [Link(settings.source_locale, entry["slug"], settings.base_url)]
+        for loc in settings.locales:
+            state = states[loc.gettext].get(name, {})
+            if state.get("published") and state.get("slug"):
+                links.append(Link(loc, state["slug"], settings.base_url))
+        result[name] = links
+    return result
+
+
+def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
+    """Write output/site/<lang>/<slug>/index.html for the published versions of this shard's pages."""
+    path = project.render_manifest(shard)
+    old = load_manifest(path).get("pages", {})
+    versions = published_versions(project, settings)
+    extract = load_manifest(project.extract_manifest).get("pages", {})
+    current = stamp(project)
+    pages: dict[str, Any] = {}
+    errors: list[str] = []
+    for name, links in versions.items():
+        if shard_of(name, settings.render_shards) != shard:
+            continue
+        catalogs = {link.locale.gettext: fsio.read_bytes(project.catalog(link.locale.gettext, name)) or b""
+                    for link in links[1:]}
+        key = key_of(current, extract[name]["source"], [(l.locale.gettext, l.slug) for l in links],
+                     {code: fsio.digest(data) for code, data in catalogs.items()})
+        files = [project.relative(project.page_file(l.locale.url_segment, l.slug)) for l in links]
+        prev = old.get(name, {})
+        unchanged = prev.get("key") == key and all((project.root / f).is_file() for f in files)
+        if unchanged or (extract[name].get("error") and prev):
+            pages[name] = prev  # a source page with an error keeps its last good build
+            continue
+        try:
+            _render_page(project, settings, name, links, catalogs)
+            pages[name] = {"key": key, "files": files}
+        except PipelineError as err:
+            report(err, errors)
+    _remove_stale(project, old, pages)
+    save_manifest(path, {"pages": pages})
+    return errors
+
+
+def _render_page(project: Project, settings: Settings, name: str, links: list[Link],
+                 catalogs: dict[str, bytes]) -> None:
+    page = parse_page(project.source(name).read_bytes(), project.relative(project.source(name)), name)
+    for link in links:
+        localised = page
+        if link.locale != settings.source_locale:
+            po_path = project.catalog(link.locale.gettext, name)
+            translations = read_po(catalogs[link.locale.gettext], project.relative(po_path)).by_key()
+            localised = walk(page, _translator(translations, project.relative(po_path)))
+        html = render_page(localised, settings, link, links)
+        fsio.write_text(project.page_file(link.locale.url_segment, link.slug), html)
+
+
+def _translator(translations: dict, where: str):
+    def translate(segment: Segment) -> str:
+        message = translations.get(segment.key)
+        if message is None or not message.reviewed:
+            raise PipelineError(f"no reviewed translation for {segment.text[:60]!r}", where)
+        return message.msgstr.strip() if segment.role == "URL slug" else message.msgstr
+
+    return translate
+
+
+def _remove_stale(project: Project, old: dict[str, Any], new: dict[str, Any]) -> None:
+    keep = {f for entry in new.values() for f in entry.get("files", [])}
+    for entry in old.values():
+        for file in entry.get("files", []):
+            if file not in keep:
+                fsio.remove(project.root / file, project.site)
+
+
+def run_sitemap(project: Project, settings: Settings) -> list[str]:
+    """output/site/sitemap.xml, robots.txt and the stylesheet."""
+    clusters = list(published_versions(project, settings).values())
+    fsio.write_text(project.sitemap, sitemap_xml(clusters, settings.source_locale.gettext))
+    fsio.write_text(project.site / "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n")
+    fsio.write_text(project.stylesheet, stylesheet())
+    return []
+
+
+def recorded_problems(project: Project, settings: Settings) -> list[str]:
+    """Every error the last run recorded in a manifest: what `verdict` reports."""
+    found: list[str] = []
+    manifests = [project.extract_manifest] + [project.locale_manifest(l.gettext) for l in settings.locales]
+    for manifest in manifests:
+        for entry in load_manifest(manifest).get("pages", {}).values():
+            if entry.get("error"):
+                found.append(entry["error"])
+    return found

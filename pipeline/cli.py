@@ -1,0 +1,103 @@
+"""Command-line interface: the commands the Snakefile's rules run, and the checks people run.
+
+    clinic-l10n extract                  source pages -> templates
+    clinic-l10n update --locale es       templates -> merged, pre-filled catalogs for one locale
+    clinic-l10n render --shard N         published pages of one shard
+    clinic-l10n sitemap                  sitemap.xml, robots.txt, stylesheet
+    clinic-l10n verdict                  fail when the last run recorded a problem
+    clinic-l10n check-site [DIR]         validate a built web root (exit 1 on any problem)
+
+Every command takes --root (the project folder, default: the current one) and --log FILE.
+Errors print as ``path:line: error: message`` and exit 1; a bug prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .errors import PipelineError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clinic-l10n", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current)")
+    parser.add_argument("--log", type=Path, help="also write messages to this file")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("extract", help="source pages -> locales/templates/*.pot")
+    update = commands.add_parser("update", help="merge templates into one locale's catalogs")
+    update.add_argument("--locale", required=True)
+    render = commands.add_parser("render", help="render one shard of pages")
+    render.add_argument("--shard", type=int, required=True)
+    commands.add_parser("sitemap", help="write sitemap.xml, robots.txt and the stylesheet")
+    commands.add_parser("verdict", help="exit 1 while the last run recorded any problem")
+    check = commands.add_parser("check-site", help="validate a built web root")
+    check.add_argument("site", nargs="?", type=Path)
+    check.add_argument("--base-url")
+    commands.add_parser("validate-config", help="read and validate config/config.yaml")
+    return parser
+
+
+def _logging(log_file: Path | None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file, mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=handlers, force=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _logging(args.log)
+    try:
+        return _run(args)
+    except PipelineError as err:
+        text = str(err)
+        logging.getLogger("clinic_l10n").error("%s", text.replace(": ", ": error: ", 1) if ": " in text else
+                                               f"error: {text}")
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import build
+    from .config import load_settings
+    from .paths import Project
+
+    project = Project(args.root.resolve())
+    settings = load_settings(project.config_file)
+    log = logging.getLogger("clinic_l10n")
+    if args.command == "validate-config":
+        log.info("%s: ok (%d locales)", project.relative(project.config_file), len(settings.locales))
+        return 0
+    if args.command == "check-site":
+        from .sitecheck import check_site
+
+        site = args.site or project.site
+        problems = check_site(site, args.base_url or settings.base_url)
+        for line in problems:
+            print(line)
+        pages = sum(1 for _ in site.rglob("index.html"))
+        print(f"{site}: {pages} pages, {len(problems)} problems")
+        return 1 if problems else 0
+    if args.command == "extract":
+        build.run_extract(project, settings)
+    elif args.command == "update":
+        build.run_update(project, settings, args.locale)
+    elif args.command == "render":
+        build.run_render(project, settings, args.shard)
+    elif args.command == "sitemap":
+        build.run_sitemap(project, settings)
+    elif args.command == "verdict":
+        problems = build.recorded_problems(project, settings)
+        for line in problems:
+            log.error("%s", line if ": error: " in line else line.replace(": ", ": error: ", 1))
+        if problems:
+            log.error("%d problem(s): the pages above were not (re)built; fix them and run again", len(problems))
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

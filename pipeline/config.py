@@ -1,0 +1,115 @@
+"""Read and validate config/config.yaml into a typed `Settings` (JSON schema + Babel checks).
+
+Every key has a default, so an empty file is a valid configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .locales import SiteLocale
+
+DEFAULT_LOCALES = ("es", "fr", "de", "it", "pt_BR", "pl", "ar")
+DEFAULT_DO_NOT_TRANSLATE = ("IV", "CBT", "ACT", "ECG", "GP", "NHS")
+
+
+@dataclass(frozen=True)
+class MachineTranslation:
+    provider: str = "apertium"
+    options: dict[str, Any] = field(default_factory=dict)
+    api_key_env: str | None = None
+    timeout: float = 30.0
+    retries: int = 3
+    cache: str = ".cache/mt-cache.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str = "https://clinic.example"
+    site_name: str = "Clinic"
+    source_locale: SiteLocale = field(default_factory=lambda: SiteLocale.parse("en-GB"))
+    locales: tuple[SiteLocale, ...] = ()
+    render_shards: int = 2
+    do_not_translate: tuple[str, ...] = DEFAULT_DO_NOT_TRANSLATE
+    tm_min_similarity: float = 0.85
+    machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
+
+    def locale(self, code: str) -> SiteLocale:
+        for loc in self.locales:
+            if code in (loc.gettext, loc.bcp47):
+                return loc
+        raise ConfigError(f"locale {code!r} is not configured")
+
+    @property
+    def all_locales(self) -> tuple[SiteLocale, ...]:
+        return (self.source_locale, *self.locales)
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("pipeline").joinpath("schema/config.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read `path` (a missing file means all defaults); raise ConfigError naming file and line."""
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ConfigError(f"invalid YAML: {exc.problem}", path, line) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", path) from None
+    if not isinstance(data, dict):
+        raise ConfigError("the configuration must be a mapping of keys to values", path)
+    return settings_from_dict(data, path)
+
+
+def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.yaml") -> Settings:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = ".".join(str(p) for p in err.absolute_path) or "top level"
+        raise ConfigError(f"{where}: {err.message}", path)
+    source = SiteLocale.parse(data.get("source_locale", "en-GB"))
+    locales = _target_locales(data.get("locales", list(DEFAULT_LOCALES)), source, path)
+    mt = data.get("machine_translation", {})
+    return Settings(
+        base_url=str(data.get("base_url", Settings.base_url)).rstrip("/"),
+        site_name=data.get("site_name", Settings.site_name),
+        source_locale=source,
+        locales=locales,
+        render_shards=int(data.get("render_shards", Settings.render_shards)),
+        do_not_translate=tuple(data.get("do_not_translate", DEFAULT_DO_NOT_TRANSLATE)),
+        tm_min_similarity=float(data.get("translation_memory", {}).get("min_similarity", 0.85)),
+        machine_translation=MachineTranslation(**mt),
+    )
+
+
+def _target_locales(codes: list[str], source: SiteLocale, path: Path | str) -> tuple[SiteLocale, ...]:
+    seen: dict[str, str] = {}
+    result = []
+    for code in codes:
+        try:
+            loc = SiteLocale.parse(code)
+        except ConfigError as exc:
+            raise ConfigError(f"locales: {exc.message}", path) from None
+        if loc.gettext in seen:
+            raise ConfigError(f"locales: {code!r} is listed twice (as {seen[loc.gettext]!r})", path)
+        if loc.gettext == source.gettext:
+            raise ConfigError(f"locales: {code!r} is the source locale", path)
+        seen[loc.gettext] = code
+        result.append(loc)
+    return tuple(result)

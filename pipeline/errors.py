@@ -1,0 +1,40 @@
+"""One base exception; every error a user can cause names a file and, where known, a line.
+
+Messages read like a compiler's: ``locales/fr/LC_MESSAGES/x.po:41: unterminated string``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """An error in the user's input or configuration (not a bug): printed without a traceback."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class SourceError(PipelineError):
+    """A source page (copy deck) that cannot be read."""
+
+
+class CatalogError(PipelineError):
+    """A .po/.pot file that cannot be read or would lose a translator's work."""
+
+
+class ConfigError(PipelineError):
+    """config/config.yaml is invalid."""
+
+
+class ConflictError(CatalogError):
+    """A file changed on disk between the pipeline reading it and writing it."""

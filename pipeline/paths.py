@@ -1,0 +1,101 @@
+"""The one module that knows where files live. Everything else asks a `Project`.
+
+    source/<page>.txt                          copy decks (the source of truth)
+    config/config.yaml                         settings
+    locales/templates/<page>.pot               templates (generated)
+    locales/<gettext>/LC_MESSAGES/<page>.po    translations (translators own them)
+    output/site/<lang>/<slug>/index.html       the deployable web root
+    output/site/sitemap.xml, output/site/assets/site.css
+    output/.state/*.json                       manifests the Snakemake rules depend on
+    output/logs/                               one log per job
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,150}")
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "config" / "config.yaml"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    def source(self, page: str) -> Path:
+        return self.source_dir / f"{page}.txt"
+
+    def pages(self) -> list[str]:
+        """Page names: every ``source/*.txt``, sorted. A name is the file's stem."""
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.source_dir.glob("*.txt") if p.is_file())
+
+    def template(self, page: str) -> Path:
+        return self.root / "locales" / "templates" / f"{page}.pot"
+
+    def catalog(self, locale: str, page: str) -> Path:
+        return self.root / "locales" / locale / "LC_MESSAGES" / f"{page}.po"
+
+    def catalogs(self, locale: str) -> list[Path]:
+        folder = self.root / "locales" / locale / "LC_MESSAGES"
+        return sorted(folder.glob("*.po")) if folder.is_dir() else []
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def site(self) -> Path:
+        return self.output / "site"
+
+    def page_file(self, url_segment: str, slug: str) -> Path:
+        return self.site / url_segment / slug / "index.html"
+
+    @property
+    def sitemap(self) -> Path:
+        return self.site / "sitemap.xml"
+
+    @property
+    def stylesheet(self) -> Path:
+        return self.site / "assets" / "site.css"
+
+    @property
+    def state(self) -> Path:
+        return self.output / ".state"
+
+    @property
+    def extract_manifest(self) -> Path:
+        return self.state / "extract.json"
+
+    def locale_manifest(self, locale: str) -> Path:
+        return self.state / "catalogs" / f"{locale}.json"
+
+    def render_manifest(self, shard: int) -> Path:
+        return self.state / "render" / f"shard-{shard}.json"
+
+    @property
+    def reports(self) -> Path:
+        return self.output / "reports"
+
+    def relative(self, path: Path) -> str:
+        """How messages name a file: relative to the project root where possible."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def shard_of(page: str, shards: int) -> int:
+    """Stable page -> render job assignment (adding a page moves no other page)."""
+    return zlib.crc32(page.encode("utf-8")) % max(1, shards)

@@ -1,0 +1,103 @@
+"""What may be published: a locale version of a page goes live only when a person reviewed all of it.
+
+A version is published when every message of the page's template has a non-empty, non-fuzzy
+translation in the locale's catalog, its translated URL slug is valid and unique in the locale,
+and no blocking QA finding stands against it. Machine and memory drafts are fuzzy, so they are
+never published unreviewed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from .catalog import Catalog, Message
+
+MAX_SLUG_BYTES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Messages and source words by state."""
+
+    reviewed: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    words_reviewed: int = 0
+    words_fuzzy: int = 0
+    words_untranslated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reviewed + self.fuzzy + self.untranslated
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One page in one locale: whether it is published, and why not."""
+
+    page: str
+    locale: str
+    slug: str | None
+    published: bool
+    reasons: tuple[str, ...] = ()
+    counts: Counts = field(default_factory=Counts)
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot be a URL path segment, or None when it is valid.
+
+    Valid: lowercase letters of any script (with their combining marks), digits, single inner
+    hyphens; at most 200 bytes. Everything else, including '/', '.', '%', spaces, look-alike
+    punctuation and control characters, is refused so no slug can leave its folder.
+    """
+    if not slug:
+        return "the slug is empty"
+    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        return f"the slug is longer than {MAX_SLUG_BYTES} bytes"
+    if unicodedata.normalize("NFC", slug) != slug:
+        return "the slug is not in Unicode normal form C"
+    if slug.startswith("-") or slug.endswith("-") or "--" in slug:
+        return "hyphens must join words: no leading, trailing or doubled hyphen"
+    for i, c in enumerate(slug):
+        if c == "-" or c.isdecimal() and c.isascii():
+            continue
+        category = unicodedata.category(c)
+        if category.startswith("L") and not (c.isupper() or c.istitle()):
+            continue
+        if category in ("Mn", "Mc") and i > 0:
+            continue
+        if c.isupper() or c.istitle():
+            return f"{c!r} is uppercase: slugs are lowercase"
+        return f"{c!r} (U+{ord(c):04X}) is not allowed: use lowercase letters, digits and hyphens"
+    return None
+
+
+def count(template: Catalog, catalog: Catalog) -> Counts:
+    """State of each template message in `catalog`, in messages and in source words."""
+    found = catalog.by_key()
+    totals = [0, 0, 0, 0, 0, 0]
+    for t in template.messages:
+        m = found.get(t.key)
+        state = 0 if m is not None and m.reviewed else 1 if m is not None and m.translated else 2
+        totals[state] += 1
+        totals[3 + state] += len(t.msgid.split())
+    return Counts(*totals)
+
+
+def decide(page: str, locale: str, template: Catalog, catalog: Catalog, slug_key: tuple[str | None, str],
+           blocking: tuple[str, ...] = ()) -> Version:
+    counts = count(template, catalog)
+    reasons = list(blocking)
+    if counts.fuzzy:
+        reasons.append(f"{counts.fuzzy} of {counts.total} entries are drafts awaiting review (fuzzy)")
+    if counts.untranslated:
+        reasons.append(f"{counts.untranslated} of {counts.total} entries are untranslated")
+    entry: Message | None = catalog.by_key().get(slug_key)
+    slug = entry.msgstr.strip() if entry is not None and entry.reviewed else None
+    if slug is not None:
+        problem = slug_problem(slug)
+        if problem:
+            reasons.append(f"invalid URL slug {slug!r}: {problem}")
+            slug = None
+    return Version(page, locale, slug, not reasons, tuple(reasons), counts)

@@ -1,0 +1,126 @@
+"""Stage 4: a localised page -> HTML (Jinja2, autoescaped: a translation is text, never markup).
+
+Every published version of a page lists every published version (itself included) as
+``hreflang`` alternates, plus ``x-default`` -> the source-language page; Open Graph and JSON-LD
+say the same. Unpublished versions appear nowhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .config import Settings
+from .locales import SiteLocale
+from .model import Page, Text
+
+STYLESHEET_PATH = "assets/site.css"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    locale: SiteLocale
+    slug: str
+    base_url: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.base_url}/{self.locale.url_segment}/{self.slug}/"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    return env
+
+
+def stylesheet() -> str:
+    return (_environment().loader.get_source(_environment(), "site.css")[0])  # type: ignore[union-attr]
+
+
+def json_ld(data: object) -> Markup:
+    """JSON for a <script> element: '<', '>' and '&' escaped so no string can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 - every character that could end the script is escaped above
+
+
+def plain(text: Text) -> Markup:
+    return escape(text.text)
+
+
+def render_page(page: Page, settings: Settings, here: Link, versions: list[Link],
+                mark: Callable[[Text], Markup] = plain, preview_banner: Markup | None = None) -> str:
+    """HTML of `page` (already localised) published at `here`; `versions` are all published ones.
+
+    With `preview_banner` the page is a reviewer preview: noindex, no canonical or hreflang.
+    """
+    source = next(v for v in versions if v.locale == settings.source_locale) if versions else here
+    canonical = None if preview_banner else here.href
+    alternates = [] if preview_banner else (
+        [{"hreflang": v.locale.bcp47, "href": v.href} for v in versions]
+        + [{"hreflang": "x-default", "href": source.href}]
+    )
+    languages = [v.locale.babel.language for v in versions]
+    switcher = [
+        {"name": v.locale.native_name if languages.count(v.locale.babel.language) == 1
+         else v.locale.native_name_with_region,
+         "href": v.href, "lang": v.locale.bcp47, "current": v.locale == here.locale}
+        for v in versions
+    ]
+    context = {
+        "page": page,
+        "lang": here.locale.bcp47,
+        "dir": here.locale.direction,
+        "canonical": canonical,
+        "alternates": alternates,
+        "robots": "noindex, nofollow" if preview_banner else None,
+        "og_locale": here.locale.open_graph,
+        "og_alternates": [] if preview_banner else [v.locale.open_graph for v in versions if v.locale != here.locale],
+        "site_name": settings.site_name,
+        "stylesheet": _relative_stylesheet(),
+        "json_ld": None if preview_banner else json_ld(structured_data(page, here, settings)),
+        "switcher": [] if preview_banner else switcher,
+        "mark": mark,
+        "banner": preview_banner,
+    }
+    return _environment().get_template("page.html.j2").render(context)
+
+
+def _relative_stylesheet() -> str:
+    return "../../" + STYLESHEET_PATH  # pages live at <lang>/<slug>/index.html
+
+
+def structured_data(page: Page, here: Link, settings: Settings) -> dict[str, object]:
+    url = here.href
+    crumbs = [
+        {"@type": "ListItem", "position": i, "name": item.text}
+        for i, item in enumerate(page.breadcrumb, start=1)
+    ]
+    if crumbs:
+        crumbs[-1]["item"] = url  # the other items name pages this site does not build yet
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "MedicalWebPage",
+                "@id": f"{url}#webpage",
+                "url": url,
+                "name": page.meta_title.text,
+                "headline": page.title.text,
+                "description": page.meta_description.text,
+                "inLanguage": here.locale.bcp47,
+                "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": f"{settings.base_url}/"},
+                "about": {"@type": "MedicalTherapy", "name": page.title.text},
+                "breadcrumb": {"@id": f"{url}#breadcrumb"},
+            },
+            {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": crumbs},
+        ],
+    }

@@ -1,0 +1,57 @@
+"""Shared fixtures: a small real project tree, and the real tools (snakemake, msgfmt, msgcat)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = ROOT / "source" / "iv-ketamine-infusion.txt"
+BIN = Path(sys.executable).parent
+
+
+def need(tool: str) -> str:
+    path = shutil.which(tool) or (str(BIN / tool) if (BIN / tool).exists() else None)
+    if path is None:
+        pytest.skip(f"{tool} is not installed (make test installs it where apt-get can run)")
+    return path
+
+
+def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([need("msgfmt"), "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+
+
+def msgcat(path: Path) -> bytes:
+    return subprocess.run([need("msgcat"), str(path)], capture_output=True, check=True).stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project tree (Snakefile, config, profile, the seed page) in a temporary folder."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("Snakefile", "config", "profiles", "envs"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, root / name)
+        else:
+            shutil.copy2(src, root / name)
+    (root / "source").mkdir()
+    shutil.copy2(SEED, root / "source" / SEED.name)
+    config = root / "config" / "config.yaml"
+    config.write_text(config.read_text() + "\nmachine_translation: {provider: none}\n")
+    return root
+
+
+def snakemake(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    result = subprocess.run([need("snakemake"), *args], cwd=root, capture_output=True, text=True, env=env)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
