@@ -3,6 +3,7 @@
 # Rules run per locale (update) and per shard of pages (render), not per page: each job is
 # incremental inside (see pipeline/build.py), so a rerun with nothing changed runs no job and a
 # cold build of 100 pages x 7 locales starts about a dozen interpreters, not 700.
+# Manifests are update() outputs: Snakemake keeps them for the job, which reads its last state.
 
 import shlex
 import sys
@@ -29,6 +30,16 @@ ENV = "envs/pipeline.yaml"
 localrules: all, verdict
 
 
+def catalog_inputs(locale):
+    """A locale's existing catalogs and their folder: an edit changes a file's mtime, an added or
+    deleted catalog the folder's. (The profile leaves out Snakemake's 'input' rerun trigger, since
+    the set of catalogs grows on the first run; mtimes carry every change.)"""
+    folder = PROJECT.catalog(locale, "x").parent
+    if not folder.is_dir():
+        return []
+    return [str(folder.relative_to(PROJECT.root))] + [str(p.relative_to(PROJECT.root)) for p in PROJECT.catalogs(locale)]
+
+
 rule all:
     input:
         f"{STATE}/verdict.ok",
@@ -37,9 +48,10 @@ rule all:
 rule extract:
     input:
         sources=[f"source/{page}.txt" for page in PAGES],
+        folder="source",
         config="config/config.yaml",
     output:
-        f"{STATE}/extract.json",
+        update(f"{STATE}/extract.json"),
     log:
         "output/logs/extract.log",
     params:
@@ -53,10 +65,10 @@ rule extract:
 rule update:
     input:
         extract=f"{STATE}/extract.json",
-        catalogs=lambda w: [str(p.relative_to(PROJECT.root)) for p in PROJECT.catalogs(w.locale)],
+        catalogs=lambda w: catalog_inputs(w.locale),
         config="config/config.yaml",
     output:
-        f"{STATE}/catalogs/{{locale}}.json",
+        update(f"{STATE}/catalogs/{{locale}}.json"),
     log:
         "output/logs/update/{locale}.log",
     params:
@@ -72,7 +84,7 @@ rule render:
         extract=f"{STATE}/extract.json",
         catalogs=expand(f"{STATE}/catalogs/{{locale}}.json", locale=LOCALES),
     output:
-        f"{STATE}/render/shard-{{shard}}.json",
+        update(f"{STATE}/render/shard-{{shard}}.json"),
     log:
         "output/logs/render/shard-{shard}.log",
     params:

@@ -167,15 +167,17 @@ def _update_page(project: Project, locale: SiteLocale, name: str, pot_bytes: byt
         existing = read_po(po_bytes, project.relative(po_path))
         check_header(existing, locale, project.relative(po_path))
     merged = updated(template, existing, locale)
+    written = po_bytes or b""
     if existing is None or not same_but_date(merged, existing):
-        fsio.write_text(po_path, write_po(merged), expect=po_bytes, durable=True)
-        po_bytes = fsio.read_bytes(po_path) or b""
+        text = write_po(merged)
+        fsio.write_text(po_path, text, expect=po_bytes, durable=True)
+        written = text.encode("utf-8")
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
     slug_key = slug_entry.key if slug_entry else SLUG_KEY
     version = decide(name, locale.gettext, template, merged, slug_key)
     return {
-        "key": key_of(current, fsio.digest(pot_bytes), fsio.digest(po_bytes)),
-        "po": fsio.digest(po_bytes)[:24],
+        "key": key_of(current, fsio.digest(pot_bytes), fsio.digest(written)),
+        "po": fsio.digest(written)[:24],
         "slug": version.slug,
         "publishable": version.published,
         "published": version.published,
@@ -234,9 +236,9 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
             continue
         catalogs = {link.locale.gettext: fsio.read_bytes(project.catalog(link.locale.gettext, name)) or b""
                     for link in links[1:]}
-        key = key_of(current, extract[name]["source"], [(l.locale.gettext, l.slug) for l in links],
+        key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
                      {code: fsio.digest(data) for code, data in catalogs.items()})
-        files = [project.relative(project.page_file(l.locale.url_segment, l.slug)) for l in links]
+        files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
         prev = old.get(name, {})
         unchanged = prev.get("key") == key and all((project.root / f).is_file() for f in files)
         if unchanged or (extract[name].get("error") and prev):
@@ -287,7 +289,8 @@ def run_sitemap(project: Project, settings: Settings) -> list[str]:
     """output/site/sitemap.xml, robots.txt and the stylesheet."""
     clusters = list(published_versions(project, settings).values())
     fsio.write_text(project.sitemap, sitemap_xml(clusters, settings.source_locale.gettext))
-    fsio.write_text(project.site / "robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n"
+    fsio.write_text(project.site / "robots.txt", robots)
     fsio.write_text(project.stylesheet, stylesheet())
     return []
 
@@ -295,7 +298,7 @@ def run_sitemap(project: Project, settings: Settings) -> list[str]:
 def recorded_problems(project: Project, settings: Settings) -> list[str]:
     """Every error the last run recorded in a manifest: what `verdict` reports."""
     found: list[str] = []
-    manifests = [project.extract_manifest] + [project.locale_manifest(l.gettext) for l in settings.locales]
+    manifests = [project.extract_manifest] + [project.locale_manifest(loc.gettext) for loc in settings.locales]
     for manifest in manifests:
         for entry in load_manifest(manifest).get("pages", {}).values():
             if entry.get("error"):

@@ -87,18 +87,18 @@ def _decode_lines(data: bytes, source: str) -> list[Text]:
     text = text.removeprefix("\ufeff")
     result = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.rstrip("\r").replace("\t", " ").strip()
-        bad = next((c for c in line if unicodedata.category(c) in ("Cc", "Cs", "Co") or c in "\u2028\u2029"), None)
+        clean = raw.rstrip("\r").replace("\t", " ").strip()
+        bad = next((c for c in clean if unicodedata.category(c) in ("Cc", "Cs", "Co") or c in "\u2028\u2029"), None)
         if bad is not None:
             raise SourceError(f"control character U+{ord(bad):04X} in the text", source, number)
-        result.append(Text(line, number))
+        result.append(Text(clean, number))
     return result
 
 
 def _read_header(lines: list[Text], source: str) -> tuple[dict[str, Text], int]:
     found: dict[str, Text] = {}
     index = 0
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines):  # noqa: B007 - index is where the body starts
         if not line.text:
             continue
         match = HEADER_LINE.fullmatch(line.text)

@@ -220,20 +220,20 @@ class _Parser:
     def _catalog(self) -> Catalog:
         seen: dict[tuple[bool, str | None, str], int] = {}
         for m in self.messages:
-            key = (m.obsolete, m.msgctxt, m.msgid)
-            if key in seen:
-                raise self.error(m.line, f"duplicate message definition (first defined on line {seen[key]})")
-            seen[key] = m.line
+            ident = (m.obsolete, m.msgctxt, m.msgid)
+            if ident in seen:
+                raise self.error(m.line, f"duplicate message definition (first defined on line {seen[ident]})")
+            seen[ident] = m.line
         header = self.header
         if header is None:
             return Catalog(messages=tuple(self.messages))
         fields = []
-        for number, line in enumerate(header.msgstr.split("\n")):
-            if not line:
+        for number, field in enumerate(header.msgstr.split("\n")):
+            if not field:
                 continue
-            key, sep, value = line.partition(":")
+            key, sep, value = field.partition(":")
             if not sep:
-                raise self.error(header.line + number, f"header line {line!r} is not 'Field: value'")
+                raise self.error(header.line + number, f"header line {field!r} is not 'Field: value'")
             fields.append((key.strip(), value.strip()))
         return Catalog(header=tuple(fields), header_comments=header.translator_comments,
                        header_flags=header.flags, messages=tuple(self.messages))

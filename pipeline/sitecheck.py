@@ -80,7 +80,8 @@ def _check_page(site: Path, file: Path, bad: Problems, base_url: str | None) -> 
         expected = "rtl" if Locale.parse(info.lang, sep="-").text_direction == "rtl" else "ltr"
         if doc.get("dir") != expected:
             bad.add(where, f"<html dir={doc.get('dir')!r}>, expected {expected!r} for {info.lang}")
-    for what, xpath in (("<title>", "//head/title/text()"), ("meta description", "//head/meta[@name='description']/@content")):
+    for what, xpath in (("<title>", "//head/title/text()"),
+                        ("meta description", "//head/meta[@name='description']/@content")):
         values = [v for v in doc.xpath(xpath) if str(v).strip()]
         if len(values) != 1:
             bad.add(where, f"needs exactly one non-empty {what}")

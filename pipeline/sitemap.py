@@ -6,8 +6,8 @@ of the page plus x-default), so the sitemap and the pages can never disagree.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
 from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
 from .render import Link
 

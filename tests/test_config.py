@@ -16,7 +16,7 @@ def test_defaults(tmp_path):
     settings = load_settings(write(tmp_path, ""))
     assert settings.base_url == "https://clinic.example"
     assert settings.source_locale.bcp47 == "en-GB"
-    assert [l.gettext for l in settings.locales] == ["es", "fr", "de", "it", "pt_BR", "pl", "ar"]
+    assert [loc.gettext for loc in settings.locales] == ["es", "fr", "de", "it", "pt_BR", "pl", "ar"]
 
 
 def test_project_config_is_valid():

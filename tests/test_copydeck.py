@@ -35,7 +35,7 @@ def test_seed_page_structure():
 
 def test_every_source_line_lands_in_exactly_one_segment():
     page = read_page(SEED, "source/iv-ketamine-infusion.txt")
-    lines = [l for l in SEED.read_text("utf-8").splitlines() if l.strip()]
+    lines = [line for line in SEED.read_text("utf-8").splitlines() if line.strip()]
     by_line: dict[int, list[str]] = {}
     for seg in segments(page):
         by_line.setdefault(seg.line, []).append(seg.text)

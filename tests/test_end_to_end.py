@@ -1,0 +1,90 @@
+"""The real `snakemake all` on a temporary copy of the project."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import msgcat, msgfmt_check, snakemake
+from helpers import review_all, set_fuzzy
+
+from pipeline.sitecheck import check_site
+
+ES_SLUG = "infusion-de-ketamina-iv"
+
+
+def pages(root):
+    site = root / "output" / "site"
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
+
+
+def test_cold_build_publishes_english_only_with_valid_catalogs(project):
+    snakemake(project, "all")
+    assert pages(project) == ["en-gb/iv-ketamine-infusion/index.html"]
+    assert check_site(project / "output" / "site", "https://clinic.example") == []
+    catalogs = sorted((project / "locales").glob("*/LC_MESSAGES/*.po"))
+    assert [p.parts[-3] for p in catalogs] == sorted(["es", "fr", "de", "it", "pt_BR", "pl", "ar"])
+    for path in catalogs + [project / "locales" / "templates" / "iv-ketamine-infusion.pot"]:
+        result = msgfmt_check(path)
+        assert result.returncode == 0, result.stderr
+        if path.suffix == ".po":
+            assert result.stderr == "", result.stderr
+        assert msgcat(path) == path.read_bytes(), path
+    rerun = snakemake(project, "all")
+    assert "Nothing to be done" in rerun.stdout + rerun.stderr
+
+
+def test_reviewing_a_locale_publishes_it_and_one_fuzzy_entry_withdraws_it(project):
+    snakemake(project, "all")
+    po = project / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
+    review_all(po, ES_SLUG)
+    snakemake(project, "all")
+    site = project / "output" / "site"
+    assert pages(project) == ["en-gb/iv-ketamine-infusion/index.html", f"es/{ES_SLUG}/index.html"]
+    assert check_site(site, "https://clinic.example") == []
+    english = (site / "en-gb" / "iv-ketamine-infusion" / "index.html").read_text("utf-8")
+    spanish = (site / "es" / ES_SLUG / "index.html").read_text("utf-8")
+    es_url = f"https://clinic.example/es/{ES_SLUG}/"
+    en_url = "https://clinic.example/en-gb/iv-ketamine-infusion/"
+    for html in (english, spanish):
+        assert f'<link rel="alternate" hreflang="es" href="{es_url}">' in html
+        assert f'<link rel="alternate" hreflang="en-GB" href="{en_url}">' in html
+        assert f'<link rel="alternate" hreflang="x-default" href="{en_url}">' in html
+    assert '<html lang="es" dir="ltr">' in spanish and '<meta property="og:locale" content="es_ES">' in spanish
+    assert '<meta property="og:locale:alternate" content="es_ES">' in english
+    assert ">Español</a>" in english and "ES Overview" in spanish
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    assert sitemap.count("<loc>") == 2 and f"<loc>{es_url}</loc>" in sitemap
+
+    set_fuzzy(po, "Headache")
+    snakemake(project, "all")
+    assert pages(project) == ["en-gb/iv-ketamine-infusion/index.html"]
+    english = (site / "en-gb" / "iv-ketamine-infusion" / "index.html").read_text("utf-8")
+    assert "/es/" not in english and "es_ES" not in english and "Español" not in english
+    assert "/es/" not in (site / "sitemap.xml").read_text("utf-8")
+    assert check_site(site, "https://clinic.example") == []
+
+
+def test_same_inputs_give_byte_identical_site(project, tmp_path):
+    snakemake(project, "all")
+    review_all(project / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po", ES_SLUG)
+    snakemake(project, "all")
+    first = {p: p.read_bytes() for p in (project / "output" / "site").rglob("*") if p.is_file()}
+    import shutil
+
+    shutil.rmtree(project / "output")
+    snakemake(project, "all")
+    second = {p: p.read_bytes() for p in (project / "output" / "site").rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_broken_source_page_is_reported_with_line_and_the_rest_builds(project):
+    (project / "source" / "broken.txt").write_text("Page Title: X\nColour: red\n", encoding="utf-8")
+    result = snakemake(project, "all", check=False)
+    assert result.returncode != 0
+    assert re.search(r"source/broken\.txt:2: error: unknown header key 'Colour'", result.stdout + result.stderr)
+    assert pages(project) == ["en-gb/iv-ketamine-infusion/index.html"]
+
+
+def test_check_rule_validates_the_built_site(project):
+    result = snakemake(project, "check")
+    assert "0 problems" in result.stdout + result.stderr

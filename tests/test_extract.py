@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from conftest import FIXTURES, SEED, msgcat, msgfmt_check
+
+from pipeline.config import settings_from_dict
+from pipeline.copydeck import parse_page, read_page
+from pipeline.extract import same_but_date, template_for
+from pipeline.locales import SiteLocale
+from pipeline.pofile import write_po
+from pipeline.update import updated
+
+SETTINGS = settings_from_dict({})
+
+
+def seed_template():
+    return template_for(read_page(SEED, "source/iv-ketamine-infusion.txt"), SETTINGS, "2026-01-01 00:00+0000")
+
+
+def test_contexts_only_where_the_role_needs_them():
+    contexts = {m.msgctxt for m in seed_template().messages}
+    assert contexts == {None, "page title", "meta title", "meta description", "URL slug", "breadcrumb"}
+    by_key = seed_template().by_key()
+    assert ("page title", "IV Ketamine Infusion") in by_key and ("breadcrumb", "IV Ketamine Infusion") in by_key
+
+
+def test_comments_and_references_guide_translators():
+    by_key = seed_template().by_key()
+    slug = by_key[("URL slug", "iv-ketamine-infusion")]
+    assert "lowercase words joined by hyphens, no slashes" in slug.extracted_comments[0]
+    assert slug.references == ("source/iv-ketamine-infusion.txt:5",)
+    description = next(m for m in seed_template().messages if m.msgctxt == "meta description")
+    assert "Aim for 120–155 characters" in description.extracted_comments[0]
+    overview = next(m for m in seed_template().messages if m.msgid.startswith("Ketamine has been used"))
+    assert overview.extracted_comments == ("Paragraph in section “Overview”.",)
+
+
+def test_moving_a_paragraph_changes_no_msgid():
+    text = SEED.read_text("utf-8").splitlines()
+    moved = text[:8] + [text[9], text[8]] + text[10:]  # swap the two Overview paragraphs
+    page = parse_page("\n".join(moved).encode(), "source/iv-ketamine-infusion.txt", "iv-ketamine-infusion")
+    before = {m.key for m in seed_template().messages}
+    after = {m.key for m in template_for(page, SETTINGS, "x").messages}
+    assert before == after
+
+
+def test_repeated_text_is_one_message_with_every_reference():
+    page = read_page(FIXTURES / "pages" / "tricky.txt", "source/tricky.txt")
+    template = template_for(page, SETTINGS, "x")
+    keys = [m.key for m in template.messages]
+    assert len(keys) == len(set(keys))
+
+
+def test_template_and_new_catalogs_pass_msgfmt_and_msgcat(tmp_path):
+    for page in (read_page(SEED, "source/seed.txt"), read_page(FIXTURES / "pages" / "tricky.txt", "source/t.txt")):
+        template = template_for(page, SETTINGS, "2026-01-01 00:00+0000")
+        pot = tmp_path / f"{page.name}.pot"
+        pot.write_text(write_po(template), encoding="utf-8")
+        assert msgfmt_check(pot).returncode == 0
+        assert msgcat(pot) == pot.read_bytes()
+        for code in ("es", "pt_BR", "ar", "pl", "zh_Hans"):
+            po = tmp_path / f"{page.name}-{code}.po"
+            po.write_text(write_po(updated(template, None, SiteLocale.parse(code))), encoding="utf-8")
+            result = msgfmt_check(po)
+            assert (result.returncode, result.stderr) == (0, ""), code
+            assert msgcat(po) == po.read_bytes()
+
+
+def test_only_the_creation_date_changing_is_no_change():
+    page = read_page(SEED, "source/iv-ketamine-infusion.txt")
+    assert same_but_date(template_for(page, SETTINGS, "2026-01-01 00:00+0000"),
+                         template_for(page, SETTINGS, "2027-05-05 10:00+0000"))

@@ -1,0 +1,34 @@
+import pytest
+
+from pipeline.catalog import Catalog, Message
+from pipeline.publish import decide, slug_problem
+
+
+@pytest.mark.parametrize("slug", ["infusion-de-ketamina", "инфузия-кетамина", "تسريب-الكيتامين", "ketamin-2"])
+def test_valid_slugs(slug):
+    assert slug_problem(slug) is None
+
+
+@pytest.mark.parametrize("slug, why", [
+    ("", "empty"), ("Ketamina", "uppercase"), ("a/b", "not allowed"), ("a.b", "not allowed"), ("a%2f", "not allowed"),
+    ("a b", "not allowed"), ("-a", "hyphens"), ("a--b", "hyphens"), ("..", "not allowed"), ("a\\b", "not allowed"),
+    ("a\x00b", "not allowed"), ("a／b", "not allowed"), ("x" * 201, "200 bytes"),
+])
+def test_invalid_slugs(slug, why):
+    assert why in slug_problem(slug)
+
+
+def catalogs(state: str):
+    template = Catalog(messages=(Message("Title", msgctxt="page title"), Message("t", msgctxt="URL slug")))
+    flags = ("fuzzy",) if state == "fuzzy" else ()
+    translated = Catalog(messages=(Message("Title", "Título", msgctxt="page title", flags=flags),
+                                   Message("t", "t-es" if state != "empty" else "", msgctxt="URL slug")))
+    return template, translated
+
+
+@pytest.mark.parametrize("state, published", [("reviewed", True), ("fuzzy", False), ("empty", False)])
+def test_only_fully_reviewed_versions_are_published(state, published):
+    template, translated = catalogs(state)
+    version = decide("p", "es", template, translated, ("URL slug", "t"))
+    assert version.published is published
+    assert bool(version.reasons) is not published
