@@ -6,6 +6,7 @@
     clinic-l10n sitemap                  sitemap.xml, robots.txt, stylesheet
     clinic-l10n verdict                  fail when the last run recorded a problem
     clinic-l10n check-site [DIR]         validate a built web root (exit 1 on any problem)
+    clinic-l10n check                    catalogs up to date, readable, msgfmt-clean; and the site
 
 Every command takes --root (the project folder, default: the current one) and --log FILE.
 Errors print as ``path:line: error: message`` and exit 1; a bug prints a traceback.
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("site", nargs="?", type=Path)
     check.add_argument("--base-url")
     commands.add_parser("validate-config", help="read and validate config/config.yaml")
+    commands.add_parser("check", help="check catalogs (up to date, readable, msgfmt-clean) and the built site")
     return parser
 
 
@@ -72,15 +74,16 @@ def _run(args: argparse.Namespace) -> int:
         log.info("%s: ok (%d locales)", project.relative(project.config_file), len(settings.locales))
         return 0
     if args.command == "check-site":
-        from .sitecheck import check_site
+        return _check_site(args.site or project.site, args.base_url or settings.base_url)
+    if args.command == "check":
+        from .catalogcheck import check_catalogs
 
-        site = args.site or project.site
-        problems = check_site(site, args.base_url or settings.base_url)
+        problems = check_catalogs(project, settings)
         for line in problems:
             print(line)
-        pages = sum(1 for _ in site.rglob("index.html"))
-        print(f"{site}: {pages} pages, {len(problems)} problems")
-        return 1 if problems else 0
+        print(f"catalogs: {len(problems)} problems")
+        site_status = _check_site(project.site, settings.base_url)
+        return 1 if problems or site_status else 0
     if args.command == "extract":
         build.run_extract(project, settings)
     elif args.command == "update":
@@ -97,6 +100,17 @@ def _run(args: argparse.Namespace) -> int:
             log.error("%d problem(s): the pages above were not (re)built; fix them and run again", len(problems))
             return 1
     return 0
+
+
+def _check_site(site: Path, base_url: str) -> int:
+    from .sitecheck import check_site
+
+    problems = check_site(site, base_url)
+    for line in problems:
+        print(line)
+    pages = sum(1 for _ in site.rglob("index.html")) if site.is_dir() else 0
+    print(f"{site}: {pages} pages, {len(problems)} problems")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

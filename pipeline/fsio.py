@@ -82,3 +82,16 @@ def _remove_quietly(path: Path) -> None:
         path.unlink()
     except FileNotFoundError:
         pass
+
+
+def sweep_temporaries(root: Path, folders: tuple[str, ...] = ("locales", "output")) -> int:
+    """Delete temporary files that a killed run left behind (call only while holding the run lock)."""
+    removed = 0
+    for name in folders:
+        base = root / name
+        if not base.is_dir():
+            continue
+        for tmp in base.rglob(".*.tmp"):
+            _remove_quietly(tmp)
+            removed += 1
+    return removed

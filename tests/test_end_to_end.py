@@ -85,6 +85,18 @@ def test_broken_source_page_is_reported_with_line_and_the_rest_builds(project):
     assert pages(project) == ["en-gb/iv-ketamine-infusion/index.html"]
 
 
-def test_check_rule_validates_the_built_site(project):
+def test_check_mode_builds_nothing_and_fails_on_stale_catalogs(project):
+    assert snakemake(project, "check", check=False).returncode != 0  # nothing built yet
+    snakemake(project, "all")
     result = snakemake(project, "check")
-    assert "0 problems" in result.stdout + result.stderr
+    assert "catalogs: 0 problems" in result.stdout + result.stderr
+    assert ", 0 problems" in result.stdout + result.stderr
+    source = project / "source" / "iv-ketamine-infusion.txt"
+    source.write_text(source.read_text("utf-8").replace("• Headache", "• Headache or migraine"), "utf-8")
+    stale = snakemake(project, "check", check=False)
+    text = stale.stdout + stale.stderr
+    assert stale.returncode != 0
+    assert "locales/templates/iv-ketamine-infusion.pot: out of date with source/iv-ketamine-infusion.txt" in text
+    assert "locales/es/LC_MESSAGES/iv-ketamine-infusion.po: out of date" in text and "run 'snakemake all'" in text
+    assert "Headache or migraine" not in (project / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
+                                          ).read_text("utf-8")

@@ -1,0 +1,46 @@
+"""One pipeline run per project folder, and no manual unlock after a crash.
+
+Snakemake's own directory lock survives a killed run (``kill -9``, a closed laptop), after which
+every run fails until someone types ``snakemake --unlock``. The Snakefile instead takes an
+operating-system lock (``flock``) held for the life of the snakemake process: if another live run
+holds it, this run stops with a clear message; if not, any Snakemake lock left behind is stale and
+is removed, so a rerun after a crash simply works.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
+from typing import IO
+
+_held: list[IO[str]] = []  # keeps the lock file open (and locked) until the process exits
+
+
+class RunLockError(RuntimeError):
+    pass
+
+
+def claim(root: Path) -> str | None:
+    """Take the run lock for `root`. Returns a note when a stale Snakemake lock was removed."""
+    state = root / ".snakemake"
+    state.mkdir(exist_ok=True)
+    handle = open(state / "clinic-l10n.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held until exit
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        owner = handle.read().strip() or "another process"
+        handle.close()
+        raise RunLockError(f"{root}: another pipeline run is in progress ({owner}); wait for it to finish") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"snakemake pid {os.getpid()}\n")
+    handle.flush()
+    _held.append(handle)
+    locks = state / "locks"
+    if locks.is_dir() and any(locks.iterdir()):
+        shutil.rmtree(locks)
+        return "note: removed the lock left by an interrupted run (nothing else is running here)"
+    return None
