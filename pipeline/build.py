@@ -16,14 +16,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import fsio
+from . import fsio, machine, prefill
+from .catalog import Catalog
 from .config import Settings
 from .copydeck import parse_page
 from .errors import PipelineError
 from .extract import creation_date, same_but_date, template_for
 from .locales import SiteLocale
+from .memory import Memory
+from .mtcache import Cache
 from .paths import Project, shard_of
 from .pofile import read_po, write_po
+from .protect import protected_pattern
 from .publish import decide
 from .render import Link, render_page, stylesheet
 from .segments import Segment, walk
@@ -129,55 +133,130 @@ def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[st
 
 
 def run_update(project: Project, settings: Settings, code: str) -> list[str]:
-    """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po; decide publication."""
+    """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po, pre-fill drafts for
+    the empty entries (memory, then one machine-translation batch), and decide publication."""
     locale = settings.locale(code)
     path = project.locale_manifest(locale.gettext)
     old = load_manifest(path).get("pages", {})
     extract = load_manifest(project.extract_manifest).get("pages", {})
     current = stamp(project)
+    pots = {name: fsio.read_bytes(project.template(name)) for name in sorted(extract)}
+    pos = {name: fsio.read_bytes(project.catalog(locale.gettext, name)) for name in pots}
+    memory_key = key_of(sorted((n, fsio.digest(b)) for n, b in pos.items() if b))
     pages: dict[str, Any] = {}
     errors: list[str] = []
-    for name in sorted(extract):
-        pot_path, po_path = project.template(name), project.catalog(locale.gettext, name)
-        pot_bytes, po_bytes = fsio.read_bytes(pot_path), fsio.read_bytes(po_path)
+    work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
+    for name, pot_bytes in pots.items():
         if pot_bytes is None:
             continue  # the source page never parsed: nothing to translate yet
-        key = key_of(current, fsio.digest(pot_bytes), fsio.digest(po_bytes or b""))
         prev = old.get(name, {})
+        drafts_pending = prev.get("counts", {}).get("untranslated", 1) > 0
+        key = key_of(current, fsio.digest(pot_bytes), fsio.digest(pos[name] or b""),
+                     memory_key if drafts_pending else "")
         if prev.get("key") == key and not prev.get("error"):
             pages[name] = prev
             continue
         try:
-            pages[name] = _update_page(project, locale, name, pot_bytes, po_bytes, current)
+            work[name] = _merged(project, locale, name, pot_bytes, pos[name])
         except PipelineError as err:
             report(err, errors)
-            pages[name] = {"key": None, "error": str(err), "published": False, "publishable": False,
-                           "reasons": [f"catalog error: {err}"], "slug": None, "counts": prev.get("counts", {})}
+            pages[name] = _failed(err, prev)
+    drafted = _prefill(project, settings, locale, work, pos)
+    for name, (template, catalog) in work.items():
+        try:
+            written = _write_catalog(project, locale, name, catalog, pos[name])
+        except PipelineError as err:
+            report(err, errors)
+            pages[name] = _failed(err, old.get(name, {}))
+            continue
+        status = _status(name, locale, template, catalog)
+        unfilled = status["counts"]["untranslated"] > 0
+        status["key"] = key_of(current, fsio.digest(pots[name] or b""), fsio.digest(written),
+                               memory_key if unfilled else "")
+        pages[name] = status
+    if drafted:
+        log.info("%s: %s", locale.gettext, drafted)
     _unique_slugs(pages, project, locale)
     save_manifest(path, {"locale": locale.gettext, "pages": pages})
     return errors
 
 
-def _update_page(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes, po_bytes: bytes | None,
-                 current: str) -> dict[str, Any]:
-    pot_path, po_path = project.template(name), project.catalog(locale.gettext, name)
-    template = read_po(pot_bytes, project.relative(pot_path))
+def _failed(err: PipelineError, prev: dict[str, Any]) -> dict[str, Any]:
+    return {"key": None, "error": str(err), "published": False, "publishable": False,
+            "reasons": [f"catalog error: {err}"], "slug": None, "counts": prev.get("counts", {})}
+
+
+def _merged(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
+            po_bytes: bytes | None) -> tuple[Catalog, Catalog]:
+    template = read_po(pot_bytes, project.relative(project.template(name)))
     existing = None
     if po_bytes is not None:
+        where = project.relative(project.catalog(locale.gettext, name))
+        existing = read_po(po_bytes, where)
+        check_header(existing, locale, where)
+    return template, updated(template, existing, locale)
+
+
+def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
+             pos: dict[str, bytes | None]) -> str:
+    """Fill empty entries in place in `work`; returns a summary for the log."""
+    if not any(not m.translated for _, c in work.values() for m in c.live):
+        return ""
+    outcome = prefill.Outcome()
+    memory = _memory(project, locale, work, pos)
+    for name, (template, catalog) in list(work.items()):
+        work[name] = (template, prefill.fill_from_memory(name, catalog, memory, settings.tm_min_similarity, outcome))
+    engine = machine.engine_for(settings.machine_translation, settings.source_locale, locale)
+    if engine is not None and any(not m.translated for _, c in work.values() for m in c.live):
+        cache = Cache(project.root / settings.machine_translation.cache, engine.provider, engine.engine,
+                      settings.source_locale.gettext, locale.gettext)
+        try:
+            filled = prefill.fill_from_machine({n: c for n, (_, c) in work.items()}, engine, cache,
+                                               protected_pattern(settings.do_not_translate), outcome)
+        finally:
+            cache.close()
+        work.update({n: (work[n][0], c) for n, c in filled.items()})
+    if outcome.failed:
+        log.warning("warning: machine translation for %s failed, its empty entries stay empty and the build goes"
+                    " on: %s", locale.gettext, outcome.failed)
+    if outcome.masks_lost:
+        log.warning("warning: %s: %d machine drafts dropped because protected text (numbers, contacts, terms)"
+                    " did not come back intact", locale.gettext, outcome.masks_lost)
+    if not outcome.memory and not outcome.machine:
+        return ""
+    return f"drafted {outcome.memory} entries from translation memory, {outcome.machine} by machine translation"
+
+
+def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
+            pos: dict[str, bytes | None]) -> Memory:
+    memory = Memory()
+    for name, data in pos.items():
+        if name in work:
+            memory.add(name, work[name][1])
+        elif data is not None:
+            try:
+                memory.add(name, read_po(data, project.relative(project.catalog(locale.gettext, name))))
+            except PipelineError:
+                continue  # reported by that page's own update
+    return memory
+
+
+def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None) -> bytes:
+    po_path = project.catalog(locale.gettext, name)
+    if po_bytes is not None:
         existing = read_po(po_bytes, project.relative(po_path))
-        check_header(existing, locale, project.relative(po_path))
-    merged = updated(template, existing, locale)
-    written = po_bytes or b""
-    if existing is None or not same_but_date(merged, existing):
-        text = write_po(merged)
-        fsio.write_text(po_path, text, expect=po_bytes, durable=True)
-        written = text.encode("utf-8")
+        if same_but_date(catalog, existing):
+            return po_bytes
+    text = write_po(catalog)
+    fsio.write_text(po_path, text, expect=po_bytes, durable=True)
+    return text.encode("utf-8")
+
+
+def _status(name: str, locale: SiteLocale, template: Catalog, catalog: Catalog) -> dict[str, Any]:
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
     slug_key = slug_entry.key if slug_entry else SLUG_KEY
-    version = decide(name, locale.gettext, template, merged, slug_key)
+    version = decide(name, locale.gettext, template, catalog, slug_key)
     return {
-        "key": key_of(current, fsio.digest(pot_bytes), fsio.digest(written)),
-        "po": fsio.digest(written)[:24],
         "slug": version.slug,
         "publishable": version.published,
         "published": version.published,

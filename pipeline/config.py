@@ -86,6 +86,7 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
     source = SiteLocale.parse(data.get("source_locale", "en-GB"))
     locales = _target_locales(data.get("locales", list(DEFAULT_LOCALES)), source, path)
     mt = data.get("machine_translation", {})
+    _check_provider(mt.get("provider", "apertium"), path)
     return Settings(
         base_url=str(data.get("base_url", Settings.base_url)).rstrip("/"),
         site_name=data.get("site_name", Settings.site_name),
@@ -113,3 +114,11 @@ def _target_locales(codes: list[str], source: SiteLocale, path: Path | str) -> t
         seen[loc.gettext] = code
         result.append(loc)
     return tuple(result)
+
+
+def _check_provider(name: str, path: Path | str) -> None:
+    from .machine import DEEP_TRANSLATOR_ENGINES, known_provider
+
+    if not known_provider(name):
+        choices = ", ".join(["apertium", "none", *sorted(DEEP_TRANSLATOR_ENGINES)])
+        raise ConfigError(f"machine_translation.provider: unknown provider {name!r} (use one of: {choices})", path)

@@ -101,8 +101,10 @@ def test_a_catalog_saved_during_the_update_is_not_overwritten(project):
         SEED.read_text("utf-8").replace("• Headache", "• Headache or migraine"), "utf-8")
     build.run_extract(proj, settings)
     pot = proj.template("iv-ketamine-infusion").read_bytes()
+    es = settings.locale("es")
+    _, merged = build._merged(proj, es, "iv-ketamine-infusion", pot, read_earlier)  # read before the save
     with pytest.raises(ConflictError) as caught:
-        build._update_page(proj, settings.locale("es"), "iv-ketamine-infusion", pot, read_earlier, "x")
+        build._write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier)
     assert str(caught.value).startswith(f"{project / PO}: changed on disk")
     assert path.read_bytes() == saved
 

@@ -1,0 +1,118 @@
+"""Stage 3: draft every empty entry for human review — translation memory first, then MT.
+
+Never touches an entry that has a msgstr (fuzzy or not). Every draft is fuzzy and carries a
+translator comment naming where it came from, so nothing drafted is published unreviewed:
+
+    # pre-filled from translation memory: <page>
+    # pre-filled from translation memory (92% match): <page>      (+ #| msgid: the text it matched)
+    # machine translation: apertium eng-spa | es-fr
+
+Machine translation sees masked text (protect.py); a draft whose masks do not come back intact
+is not written. Results are cached (mtcache.py), so no text is sent to an engine twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+
+from .catalog import Catalog, Message
+from .machine import Engine, EngineError
+from .memory import Memory
+from .mtcache import Cache
+from .protect import Masked, mask
+
+log = logging.getLogger("clinic_l10n")
+MEMORY_NOTE = "pre-filled from translation memory"
+MACHINE_NOTE = "machine translation"
+
+
+@dataclass
+class Outcome:
+    memory: int = 0
+    machine: int = 0
+    masks_lost: int = 0
+    failed: str | None = None
+
+
+def fill_from_memory(page: str, catalog: Catalog, memory: Memory, threshold: float, outcome: Outcome) -> Catalog:
+    messages = []
+    for m in catalog.messages:
+        if m.obsolete or m.translated or m.msgid_plural is not None:
+            messages.append(m)
+            continue
+        exact = memory.exact(m.key, page)
+        match = exact or memory.near(m.key, page, threshold)
+        if match is None:
+            messages.append(m)
+            continue
+        outcome.memory += 1
+        note = f"{MEMORY_NOTE}: {match.page}" if exact else \
+            f"{MEMORY_NOTE} ({int(match.ratio * 100)}% match): {match.page}"
+        messages.append(replace(m.with_fuzzy(True), msgstr=match.msgstr, translator_comments=_noted(m, note),
+                                previous_msgid=None if exact else match.source,
+                                previous_msgctxt=None))
+    return replace(catalog, messages=tuple(messages))
+
+
+def fill_from_machine(catalogs: dict[str, Catalog], engine: Engine, cache: Cache, pattern: re.Pattern[str],
+                      outcome: Outcome) -> dict[str, Catalog]:
+    """One batch for every empty entry of every page: cached texts first, the rest in one engine run."""
+    wanted: dict[str, Masked] = {}
+    for catalog in catalogs.values():
+        for m in catalog.messages:
+            if not m.obsolete and not m.translated and m.msgid_plural is None:
+                masked = mask(_as_text(m), pattern)
+                wanted[masked.text] = masked
+    results = cache.lookup(wanted)
+    missing = [t for t in wanted if t not in results]
+    step = engine.batch_size or len(missing) or 1
+    for start in range(0, len(missing), step):
+        chunk = missing[start:start + step]
+        try:
+            translated = engine.translate(chunk)
+        except EngineError as err:
+            outcome.failed = str(err)
+            break
+        fresh = {src: out for src, out in zip(chunk, translated, strict=True) if out.strip()}
+        cache.store(fresh)
+        results.update(fresh)
+    return {page: _apply(catalog, results, pattern, engine.origin, outcome) for page, catalog in catalogs.items()}
+
+
+def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], origin: str,
+           outcome: Outcome) -> Catalog:
+    messages = []
+    for m in catalog.messages:
+        if m.obsolete or m.translated or m.msgid_plural is not None:
+            messages.append(m)
+            continue
+        masked = mask(_as_text(m), pattern)
+        draft = masked.restore(results[masked.text]) if masked.text in results else None
+        if masked.text in results and draft is None:
+            outcome.masks_lost += 1
+        if not draft:
+            messages.append(m)
+            continue
+        if m.msgctxt == "URL slug":
+            draft = slugify(draft)
+        outcome.machine += 1
+        messages.append(replace(m.with_fuzzy(True), msgstr=draft,
+                                translator_comments=_noted(m, f"{MACHINE_NOTE}: {origin}")))
+    return replace(catalog, messages=tuple(messages))
+
+
+def _as_text(m: Message) -> str:
+    """What the engine should translate: a slug is translated as the words it is made of."""
+    return m.msgid.replace("-", " ") if m.msgctxt == "URL slug" else m.msgid
+
+
+def slugify(text: str) -> str:
+    words = re.findall(r"[^\W_]+", text.lower())
+    return "-".join(words)
+
+
+def _noted(m: Message, note: str) -> tuple[str, ...]:
+    kept = tuple(c for c in m.translator_comments if not c.startswith((MEMORY_NOTE, MACHINE_NOTE)))
+    return kept + (note,)
