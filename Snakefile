@@ -5,11 +5,12 @@
 # cold build of 100 pages x 7 locales starts about a dozen interpreters, not 700.
 # Manifests are update() outputs: Snakemake keeps them for the job, which reads its last state.
 
+import os
 import shlex
 import sys
 from pathlib import Path
 
-from pipeline.config import load_settings
+from pipeline.config import CHECKED_ENV, config_digest, load_settings
 from pipeline.errors import PipelineError
 from pipeline.fsio import sweep_temporaries
 from pipeline.paths import Project, shard_of
@@ -21,6 +22,8 @@ try:
     SETTINGS = load_settings(PROJECT.config_file)
 except PipelineError as err:
     sys.exit(f"{err}".replace(": ", ": error: ", 1))
+# Jobs skip re-validating exactly these bytes (see pipeline/config.py).
+os.environ[CHECKED_ENV] = config_digest(PROJECT.config_file.read_text("utf-8") if PROJECT.config_file.exists() else "")
 
 if not {"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys.argv):
     try:

@@ -14,7 +14,7 @@ import json
 import logging
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fsio, machine, prefill
 from .catalog import Catalog
@@ -29,10 +29,11 @@ from .paths import Project, shard_of
 from .pofile import read_po, write_po
 from .protect import protected_pattern
 from .publish import decide
-from .render import Link, render_page, stylesheet
-from .segments import Segment, walk
-from .sitemap import sitemap_xml
 from .update import check_header, updated
+
+if TYPE_CHECKING:
+    from .render import Link
+    from .segments import Segment
 
 log = logging.getLogger("clinic_l10n")
 SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
@@ -146,6 +147,7 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
     pages: dict[str, Any] = {}
     errors: list[str] = []
     work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
+    existing: dict[str, Catalog | None] = {}  # page -> the catalog as read (parsed once per job)
     for name, pot_bytes in pots.items():
         if pot_bytes is None:
             continue  # the source page never parsed: nothing to translate yet
@@ -157,14 +159,15 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
             pages[name] = prev
             continue
         try:
-            work[name] = _merged(project, locale, name, pot_bytes, pos[name])
+            template, existing[name], merged = _merged(project, locale, name, pot_bytes, pos[name])
+            work[name] = (template, merged)
         except PipelineError as err:
             report(err, errors)
             pages[name] = _failed(err, prev)
     drafted = _prefill(project, settings, locale, work, pos)
     for name, (template, catalog) in work.items():
         try:
-            written = _write_catalog(project, locale, name, catalog, pos[name])
+            written = _write_catalog(project, locale, name, catalog, pos[name], existing[name])
         except PipelineError as err:
             report(err, errors)
             pages[name] = _failed(err, old.get(name, {}))
@@ -187,14 +190,15 @@ def _failed(err: PipelineError, prev: dict[str, Any]) -> dict[str, Any]:
 
 
 def _merged(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
-            po_bytes: bytes | None) -> tuple[Catalog, Catalog]:
+            po_bytes: bytes | None) -> tuple[Catalog, Catalog | None, Catalog]:
+    """(template, the catalog as it is on disk or None, the catalog merged with the template)."""
     template = read_po(pot_bytes, project.relative(project.template(name)))
     existing = None
     if po_bytes is not None:
         where = project.relative(project.catalog(locale.gettext, name))
         existing = read_po(po_bytes, where)
         check_header(existing, locale, where)
-    return template, updated(template, existing, locale)
+    return template, existing, updated(template, existing, locale)
 
 
 def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
@@ -241,12 +245,12 @@ def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog,
     return memory
 
 
-def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None) -> bytes:
+def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
+                   existing: Catalog | None) -> bytes:
+    """Write the catalog unless it equals what is on disk; refuse if the file changed since it was read."""
     po_path = project.catalog(locale.gettext, name)
-    if po_bytes is not None:
-        existing = read_po(po_bytes, project.relative(po_path))
-        if same_but_date(catalog, existing):
-            return po_bytes
+    if po_bytes is not None and existing is not None and same_but_date(catalog, existing):
+        return po_bytes
     text = write_po(catalog)
     fsio.write_text(po_path, text, expect=po_bytes, durable=True)
     return text.encode("utf-8")
@@ -285,6 +289,8 @@ def _unique_slugs(pages: dict[str, Any], project: Project, locale: SiteLocale) -
 
 def published_versions(project: Project, settings: Settings) -> dict[str, list[Link]]:
     """For every page whose source parses: its published versions, source language first."""
+    from .render import Link
+
     extract = load_manifest(project.extract_manifest).get("pages", {})
     states = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
               for loc in settings.locales}
@@ -335,6 +341,9 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
 
 def _render_page(project: Project, settings: Settings, name: str, links: list[Link],
                  catalogs: dict[str, bytes]) -> None:
+    from .render import render_page
+    from .segments import walk
+
     page = parse_page(project.source(name).read_bytes(), project.relative(project.source(name)), name)
     for link in links:
         localised = page
@@ -366,6 +375,9 @@ def _remove_stale(project: Project, old: dict[str, Any], new: dict[str, Any]) ->
 
 def run_sitemap(project: Project, settings: Settings) -> list[str]:
     """output/site/sitemap.xml, robots.txt and the stylesheet."""
+    from .render import stylesheet
+    from .sitemap import sitemap_xml
+
     clusters = list(published_versions(project, settings).values())
     fsio.write_text(project.sitemap, sitemap_xml(clusters, settings.source_locale.gettext))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n"

@@ -5,7 +5,9 @@ Every key has a default, so an empty file is a valid configuration.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -59,8 +61,15 @@ def _schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+CHECKED_ENV = "CLINIC_L10N_CONFIG_CHECKED"  # set by the Snakefile: the digest of the file it validated
+
+
 def load_settings(path: Path) -> Settings:
-    """Read `path` (a missing file means all defaults); raise ConfigError naming file and line."""
+    """Read `path` (a missing file means all defaults); raise ConfigError naming file and line.
+
+    The JSON-schema validation is skipped when the Snakefile already validated these exact bytes
+    (its jobs inherit CLINIC_L10N_CONFIG_CHECKED), which saves every job importing jsonschema.
+    """
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         data = yaml.safe_load(text) if text.strip() else {}
@@ -71,18 +80,18 @@ def load_settings(path: Path) -> Settings:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
     if not isinstance(data, dict):
         raise ConfigError("the configuration must be a mapping of keys to values", path)
-    return settings_from_dict(data, path)
+    checked = os.environ.get(CHECKED_ENV) == config_digest(text)
+    return settings_from_dict(data, path, validate=not checked)
 
 
-def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.yaml") -> Settings:
-    import jsonschema
+def config_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    validator = jsonschema.Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        where = ".".join(str(p) for p in err.absolute_path) or "top level"
-        raise ConfigError(f"{where}: {err.message}", path)
+
+def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.yaml",
+                       validate: bool = True) -> Settings:
+    if validate:
+        _validate(data, path)
     source = SiteLocale.parse(data.get("source_locale", "en-GB"))
     locales = _target_locales(data.get("locales", list(DEFAULT_LOCALES)), source, path)
     mt = data.get("machine_translation", {})
@@ -97,6 +106,17 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
         tm_min_similarity=float(data.get("translation_memory", {}).get("min_similarity", 0.85)),
         machine_translation=MachineTranslation(**mt),
     )
+
+
+def _validate(data: dict[str, Any], path: Path | str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = ".".join(str(p) for p in err.absolute_path) or "top level"
+        raise ConfigError(f"{where}: {err.message}", path)
 
 
 def _target_locales(codes: list[str], source: SiteLocale, path: Path | str) -> tuple[SiteLocale, ...]:

@@ -157,6 +157,10 @@ class _Parser:
         if len(text) < 2 or not text.endswith('"') or _unescaped_quote_at_end(text):
             raise self.error(number, "end-of-line within string")
         body = text[1:-1]
+        if "\\" not in body:
+            if '"' in body:
+                raise self.error(number, "syntax error: unescaped '\"' inside a string")
+            return body
         out = []
         i = 0
         while i < len(body):
@@ -316,14 +320,13 @@ def escape(text: str) -> str:
 
 
 def _wrap(prefix: str, keyword: str, value: str) -> list[str]:
-    portions = _portions(value)
     head = f"{prefix}{keyword} "
-    if len(portions) == 1:
-        chunks = _chunks(escape(portions[0]))
-        if len(_pack(chunks, len(head) + 1)) == 1:
-            return [f'{head}"{escape(portions[0])}"']
+    if "\n" not in value[:-1]:
+        escaped = escape(value)
+        if len(head) + len(escaped) + 2 <= PAGE_WIDTH or len(_pack(_chunks(escaped), len(head) + 1)) == 1:
+            return [f'{head}"{escaped}"']
     lines = [f'{head}""']
-    for portion in portions:
+    for portion in _portions(value):
         lines += [f'{prefix}"{line}"' for line in _pack(_chunks(escape(portion)), len(prefix) + 1)]
     return lines
 
@@ -349,26 +352,66 @@ def _pack(chunks: list[str], start: int) -> list[str]:
     return lines
 
 
+_TOKENS = re.compile(r" +|[^ ]+ *")  # a leading run of spaces, then words with their trailing spaces
+_INNER = re.compile(r"[^\w ]")  # only punctuation (or an escape) can open a break inside a word
+
+
+# The common case, as one regular expression: plain words, spaces, and single punctuation marks.
+_SIMPLE_BREAKS = re.compile(r"(?<= )(?=[^ )\]}!?,.:;/،؟])|(?<=[!?|}–…؟])(?=[^\W_])|(?<=[,.:;\-/،])(?=[^\W\d_])")
+_NOT_SIMPLE = re.compile(r"[^\w ][^\w )\]}!?,.:;/،؟]|[\[{¿¡—\\\"'«»“”‘’‐_]|^ |\( ")
+
+
+def _simple(escaped: str) -> bool:
+    if _NOT_SIMPLE.search(escaped):
+        return False
+    return escaped.isascii() or all(c.isalpha() or c in "–…،؟" for c in set(escaped) if ord(c) > 127)
+
+
 def _chunks(escaped: str) -> list[str]:
     """Split an escaped string at its line-break opportunities (never inside an escape like \\")."""
-    chunks = []
-    begin = 0
-    last_solid = ""  # the last non-space character before the current position
-    i = 2 if escaped.startswith("\\") else 1
-    while i < len(escaped):
-        prev = escaped[i - 1]
-        if prev != " ":
-            last_solid = prev
-        step = 2 if escaped[i] == "\\" else 1
-        newline = escaped[i:i + 2] == "\\n"  # GNU keeps an escaped newline on its line
-        if last_solid and not newline and _break_before(prev, escaped[i], last_solid):
-            chunks.append(escaped[begin:i])
-            begin = i
-        if step == 2:
-            last_solid = escaped[i + 1]
-        i += step
-    chunks.append(escaped[begin:])
+    if _simple(escaped):
+        cuts = [m.start() for m in _SIMPLE_BREAKS.finditer(escaped)]
+        return [escaped[a:b] for a, b in zip([0, *cuts], [*cuts, len(escaped)], strict=True)]
+    chunks: list[str] = []
+    current = ""
+    last_solid = ""  # the last non-space character so far
+    for token in _TOKENS.findall(escaped):
+        newline = token.startswith("\\n")  # GNU keeps an escaped newline on its line
+        if current.endswith(" ") and last_solid and not newline and _break_before(" ", token[0], last_solid):
+            chunks.append(current)
+            current = ""
+        word = token.rstrip(" ")
+        if word and _INNER.search(word):
+            pieces, last_solid = _split_word(word)
+            current += pieces[0]
+            for piece in pieces[1:]:
+                chunks.append(current)
+                current = piece
+        elif word:
+            current += word
+            last_solid = word[-1]
+        current += token[len(word):]
+    chunks.append(current)
     return chunks
+
+
+def _split_word(word: str) -> tuple[list[str], str]:
+    """Break opportunities inside a word (no spaces): after punctuation, around dashes."""
+    pieces = []
+    begin = 0
+    last_solid = word[1] if word.startswith("\\") else word[0]
+    i = 2 if word.startswith("\\") else 1
+    while i < len(word):
+        prev = word[i - 1]
+        last_solid = prev
+        step = 2 if word[i] == "\\" else 1
+        newline = word[i:i + 2] == "\\n"  # GNU keeps an escaped newline on its line
+        if not newline and _break_before(prev, word[i], last_solid):
+            pieces.append(word[begin:i])
+            begin = i
+        i += step
+    pieces.append(word[begin:])
+    return pieces, word[-1]
 
 
 def _break_before(prev: str, char: str, last_solid: str) -> bool:
@@ -421,13 +464,9 @@ _OPENING = frozenset("([{¿¡")
 def _modelled(text: str) -> bool:
     if text.isascii():
         return text.isprintable() or all(c.isprintable() or c in _ESCAPES for c in text)
-    for c in text:
-        known = _CHAR_CACHE.get(c)
-        if known is None:
-            known = _CHAR_CACHE[c] = _char_modelled(c)
-        if not known:
-            return False
-    return True
+    for c in set(text).difference(_CHAR_CACHE):
+        _CHAR_CACHE[c] = _char_modelled(c)
+    return all(_CHAR_CACHE[c] for c in set(text))
 
 
 def _char_modelled(c: str) -> bool:

@@ -102,9 +102,9 @@ def test_a_catalog_saved_during_the_update_is_not_overwritten(project):
     build.run_extract(proj, settings)
     pot = proj.template("iv-ketamine-infusion").read_bytes()
     es = settings.locale("es")
-    _, merged = build._merged(proj, es, "iv-ketamine-infusion", pot, read_earlier)  # read before the save
+    _, before, merged = build._merged(proj, es, "iv-ketamine-infusion", pot, read_earlier)  # read before the save
     with pytest.raises(ConflictError) as caught:
-        build._write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier)
+        build._write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier, before)
     assert str(caught.value).startswith(f"{project / PO}: changed on disk")
     assert path.read_bytes() == saved
 

@@ -1,0 +1,27 @@
+"""Run every benchmark in one invocation and print one table: `make bench` (or python benchmarks/run_all.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = [["mt_throughput.py", "50"]]
+
+
+def main() -> int:
+    print("| benchmark | this pipeline | comparison | ratio / target | verdict |")
+    print("| --- | --- | --- | --- | --- |")
+    worst = 0
+    for script, *args in BENCHMARKS:
+        result = subprocess.run([sys.executable, str(HERE / script), *args], text=True, capture_output=True)
+        sys.stdout.write(result.stdout)
+        if result.returncode:
+            sys.stderr.write(result.stderr)
+        worst = max(worst, result.returncode)
+    return worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())
