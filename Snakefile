@@ -57,6 +57,9 @@ def catalog_inputs(locale):
 rule all:
     input:
         f"{STATE}/verdict.ok",
+        "output/site/sitemap.xml",
+        "output/reports/status.json",
+        "output/reports/status.html",
 
 
 rule extract:
@@ -80,6 +83,7 @@ rule update:
     input:
         extract=f"{STATE}/extract.json",
         catalogs=lambda w: catalog_inputs(w.locale),
+        glossary=lambda w: [g for g in [f"config/glossary/{w.locale}.csv"] if Path(g).exists()],
         config="config/config.yaml",
     output:
         update(f"{STATE}/catalogs/{{locale}}.json"),
@@ -125,10 +129,28 @@ rule sitemap:
         "{params.cli} --log {log} sitemap"
 
 
+rule report:
+    input:
+        extract=f"{STATE}/extract.json",
+        catalogs=expand(f"{STATE}/catalogs/{{locale}}.json", locale=LOCALES),
+    output:
+        json="output/reports/status.json",
+        html="output/reports/status.html",
+    log:
+        "output/logs/report.log",
+    params:
+        cli=CLI,
+    conda:
+        ENV
+    shell:
+        "{params.cli} --log {log} report"
+
+
 rule verdict:
     input:
         renders=expand(f"{STATE}/render/shard-{{shard}}.json", shard=SHARDS),
         sitemap="output/site/sitemap.xml",
+        report="output/reports/status.json",
     output:
         f"{STATE}/verdict.ok",
     log:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import fsio, machine, prefill
-from .catalog import Catalog
+from .catalog import Catalog, Key
 from .config import Settings
 from .copydeck import parse_page
 from .errors import PipelineError
@@ -26,9 +26,10 @@ from .locales import SiteLocale
 from .memory import Memory
 from .mtcache import Cache
 from .paths import Project, shard_of
-from .pofile import read_po, write_po
+from .pofile import format_po, read_po, write_po
 from .protect import protected_pattern
 from .publish import decide
+from .qa import Checker, read_glossary
 from .update import check_header, updated
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
         if pot_bytes is None:
             continue  # the source page never parsed: nothing to translate yet
         prev = old.get(name, {})
-        drafts_pending = prev.get("counts", {}).get("untranslated", 1) > 0
+        drafts_pending = prev.get("counts", {}).get("messages", {}).get("untranslated", 1) > 0
         key = key_of(current, fsio.digest(pot_bytes), fsio.digest(pos[name] or b""),
                      memory_key if drafts_pending else "")
         if prev.get("key") == key and not prev.get("error"):
@@ -165,15 +166,16 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
             report(err, errors)
             pages[name] = _failed(err, prev)
     drafted = _prefill(project, settings, locale, work, pos)
+    checker = _checker(project, settings, locale, errors)
     for name, (template, catalog) in work.items():
         try:
-            written = _write_catalog(project, locale, name, catalog, pos[name], existing[name])
+            written, lines = _write_catalog(project, locale, name, catalog, pos[name], existing[name])
         except PipelineError as err:
             report(err, errors)
             pages[name] = _failed(err, old.get(name, {}))
             continue
-        status = _status(name, locale, template, catalog)
-        unfilled = status["counts"]["untranslated"] > 0
+        status = _status(project, name, locale, template, catalog, checker, lines)
+        unfilled = status["counts"]["messages"]["untranslated"] > 0
         status["key"] = key_of(current, fsio.digest(pots[name] or b""), fsio.digest(written),
                                memory_key if unfilled else "")
         pages[name] = status
@@ -246,26 +248,45 @@ def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog,
 
 
 def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
-                   existing: Catalog | None) -> bytes:
-    """Write the catalog unless it equals what is on disk; refuse if the file changed since it was read."""
+                   existing: Catalog | None) -> tuple[bytes, dict[Key, int]]:
+    """Write the catalog unless it equals what is on disk; refuse if the file changed since it was read.
+    Returns the file's bytes and the line where each entry starts (for messages that name a line)."""
     po_path = project.catalog(locale.gettext, name)
     if po_bytes is not None and existing is not None and same_but_date(catalog, existing):
-        return po_bytes
-    text = write_po(catalog)
+        return po_bytes, {m.key: m.line for m in existing.live}
+    text, lines = format_po(catalog)
     fsio.write_text(po_path, text, expect=po_bytes, durable=True)
-    return text.encode("utf-8")
+    return text.encode("utf-8"), lines
 
 
-def _status(name: str, locale: SiteLocale, template: Catalog, catalog: Catalog) -> dict[str, Any]:
+def _checker(project: Project, settings: Settings, locale: SiteLocale, errors: list[str]) -> Checker:
+    path = project.glossary(locale.gettext)
+    try:
+        glossary = read_glossary(path, project.relative(path))
+    except PipelineError as err:
+        report(err, errors)
+        glossary = ()
+    return Checker(settings.source_locale, locale, glossary, settings.do_not_translate)
+
+
+def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, catalog: Catalog,
+            checker: Checker, lines: dict[Key, int]) -> dict[str, Any]:
+    where = project.relative(project.catalog(locale.gettext, name))
+    findings = checker.catalog(template, catalog, lines)
+    for finding in findings:
+        log.warning("%s", finding.render(where))
+    blocking = tuple(f"QA: {finding.render(where)}" for finding in findings if finding.blocking)
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
     slug_key = slug_entry.key if slug_entry else SLUG_KEY
-    version = decide(name, locale.gettext, template, catalog, slug_key)
+    version = decide(name, locale.gettext, template, catalog, slug_key, blocking)
     return {
+        "findings": [{"where": f"{where}:{f.line}", "check": f.check, "message": f.message, "blocking": f.blocking}
+                     for f in findings],
         "slug": version.slug,
         "publishable": version.published,
         "published": version.published,
         "reasons": list(version.reasons),
-        "counts": {k: getattr(version.counts, k) for k in version.counts.__slots__},
+        "counts": version.counts.as_dict(),
     }
 
 
@@ -308,29 +329,35 @@ def published_versions(project: Project, settings: Settings) -> dict[str, list[L
 
 
 def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
-    """Write output/site/<lang>/<slug>/index.html for the published versions of this shard's pages."""
+    """Write the published pages of this shard's pages (output/site/) and a reviewer preview of every
+    page in every configured locale (output/preview/)."""
     path = project.render_manifest(shard)
     old = load_manifest(path).get("pages", {})
     versions = published_versions(project, settings)
     extract = load_manifest(project.extract_manifest).get("pages", {})
+    states = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
+              for loc in settings.locales}
     current = stamp(project)
     pages: dict[str, Any] = {}
     errors: list[str] = []
     for name, links in versions.items():
         if shard_of(name, settings.render_shards) != shard:
             continue
-        catalogs = {link.locale.gettext: fsio.read_bytes(project.catalog(link.locale.gettext, name)) or b""
-                    for link in links[1:]}
+        catalogs = {loc.gettext: fsio.read_bytes(project.catalog(loc.gettext, name)) for loc in settings.locales}
+        status = {code: states[code].get(name, {}) for code in catalogs}
         key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
-                     {code: fsio.digest(data) for code, data in catalogs.items()})
+                     {code: fsio.digest(data or b"") for code, data in catalogs.items()},
+                     {code: (s.get("published"), s.get("reasons")) for code, s in status.items()})
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
+        files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
+                  if catalogs[loc.gettext] is not None]
         prev = old.get(name, {})
         unchanged = prev.get("key") == key and all((project.root / f).is_file() for f in files)
         if unchanged or (extract[name].get("error") and prev):
             pages[name] = prev  # a source page with an error keeps its last good build
             continue
         try:
-            _render_page(project, settings, name, links, catalogs)
+            _render_page(project, settings, name, links, catalogs, status)
             pages[name] = {"key": key, "files": files}
         except PipelineError as err:
             report(err, errors)
@@ -340,19 +367,41 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
 
 
 def _render_page(project: Project, settings: Settings, name: str, links: list[Link],
-                 catalogs: dict[str, bytes]) -> None:
-    from .render import render_page
+                 catalogs: dict[str, bytes | None], status: dict[str, dict[str, Any]]) -> None:
+    from .publish import state_of
+    from .render import Link, preview_banner, render_page, state_marker
     from .segments import walk
 
     page = parse_page(project.source(name).read_bytes(), project.relative(project.source(name)), name)
+    parsed = {code: read_po(data, project.relative(project.catalog(code, name))).by_key()
+              for code, data in catalogs.items() if data is not None}
     for link in links:
         localised = page
         if link.locale != settings.source_locale:
-            po_path = project.catalog(link.locale.gettext, name)
-            translations = read_po(catalogs[link.locale.gettext], project.relative(po_path)).by_key()
-            localised = walk(page, _translator(translations, project.relative(po_path)))
+            where = project.relative(project.catalog(link.locale.gettext, name))
+            localised = walk(page, _translator(parsed[link.locale.gettext], where))
         html = render_page(localised, settings, link, links)
         fsio.write_text(project.page_file(link.locale.url_segment, link.slug), html)
+    for locale in settings.locales:
+        translations = parsed.get(locale.gettext)
+        if translations is None:
+            continue
+        marks: dict[tuple[int, str], str] = {}
+
+        def draft(segment: Segment, translations: dict = translations, marks: dict = marks) -> str:
+            message = translations.get(segment.key)
+            text = message.msgstr if message is not None and message.translated else segment.text
+            marks[(segment.line, text)] = state_of(message)
+            return text
+
+        localised = walk(page, draft)
+        info = status.get(locale.gettext, {})
+        counts = info.get("counts", {}).get("messages", {})
+        banner = preview_banner(locale, counts, bool(info.get("published")), info.get("reasons", []))
+        here = Link(locale, links[0].slug, settings.base_url)
+        html = render_page(localised, settings, here, [], mark=state_marker(marks, settings.source_locale),
+                           preview_banner=banner)
+        fsio.write_text(project.preview_file(locale.url_segment, links[0].slug), html)
 
 
 def _translator(translations: dict, where: str):
@@ -370,7 +419,8 @@ def _remove_stale(project: Project, old: dict[str, Any], new: dict[str, Any]) ->
     for entry in old.values():
         for file in entry.get("files", []):
             if file not in keep:
-                fsio.remove(project.root / file, project.site)
+                path = project.root / file
+                fsio.remove(path, project.site if project.site in path.parents else project.preview)
 
 
 def run_sitemap(project: Project, settings: Settings) -> list[str]:
@@ -383,6 +433,20 @@ def run_sitemap(project: Project, settings: Settings) -> list[str]:
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n"
     fsio.write_text(project.site / "robots.txt", robots)
     fsio.write_text(project.stylesheet, stylesheet())
+    fsio.write_text(project.preview / "assets" / "site.css", stylesheet())
+    return []
+
+
+def run_report(project: Project, settings: Settings) -> list[str]:
+    """output/reports/status.json and status.html."""
+    from .report import status_data, status_html, status_json
+
+    extract = load_manifest(project.extract_manifest).get("pages", {})
+    locales = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
+               for loc in settings.locales}
+    data = status_data(settings, extract, locales)
+    fsio.write_text(project.status_json, status_json(data))
+    fsio.write_text(project.status_html, status_html(data))
     return []
 
 

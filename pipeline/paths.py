@@ -2,10 +2,13 @@
 
     source/<page>.txt                          copy decks (the source of truth)
     config/config.yaml                         settings
+    config/glossary/<gettext>.csv              termbases for QA
     locales/templates/<page>.pot               templates (generated)
     locales/<gettext>/LC_MESSAGES/<page>.po    translations (translators own them)
     output/site/<lang>/<slug>/index.html       the deployable web root
     output/site/sitemap.xml, output/site/assets/site.css
+    output/preview/<lang>/<source slug>/index.html   reviewer previews (noindex, never deployed)
+    output/reports/status.html, status.json    translation status and QA findings
     output/.state/*.json                       manifests the Snakemake rules depend on
     output/logs/                               one log per job
 """
@@ -27,6 +30,9 @@ class Project:
     @property
     def config_file(self) -> Path:
         return self.root / "config" / "config.yaml"
+
+    def glossary(self, locale: str) -> Path:
+        return self.root / "config" / "glossary" / f"{locale}.csv"
 
     @property
     def source_dir(self) -> Path:
@@ -61,6 +67,21 @@ class Project:
 
     def page_file(self, url_segment: str, slug: str) -> Path:
         return self.site / url_segment / slug / "index.html"
+
+    @property
+    def preview(self) -> Path:
+        return self.output / "preview"
+
+    def preview_file(self, url_segment: str, slug: str) -> Path:
+        return self.preview / url_segment / slug / "index.html"
+
+    @property
+    def status_json(self) -> Path:
+        return self.reports / "status.json"
+
+    @property
+    def status_html(self) -> Path:
+        return self.reports / "status.html"
 
     @property
     def sitemap(self) -> Path:

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import unicodedata
 
-from .catalog import Catalog, Message
+from .catalog import Catalog, Key, Message
 from .errors import CatalogError
 
 PAGE_WIDTH = 79
@@ -136,6 +136,8 @@ class _Parser:
         keyword, rest = match.group(1), match.group(3)
         if previous:
             keyword = "previous_" + keyword
+            if self.has_msgstr:
+                self._finish(number)
         elif keyword in ("msgctxt", "msgid") and (self.has_msgstr or "msgid" in self.fields):
             self._finish(number)
         if not self.start:
@@ -257,10 +259,25 @@ def _opt(value: object) -> str | None:
 
 def write_po(catalog: Catalog) -> str:
     """The catalog as GNU msgcat would write it."""
-    text = "\n".join(_entries(catalog))
+    return format_po(catalog)[0]
+
+
+def format_po(catalog: Catalog) -> tuple[str, dict[Key, int]]:
+    """The catalog as GNU msgcat would write it, and the line where each live entry starts."""
+    blocks = _entries(catalog)
+    text = "\n".join(blocks)
     if _needs_gnu(catalog):
-        return _through_msgcat(text)
-    return text
+        text = _through_msgcat(text)
+        return text, {m.key: m.line for m in read_po(text.encode("utf-8"), "<formatted>").live}
+    offset = 1 if catalog.header or catalog.header_comments else 0
+    starts = []  # each block starts after the lines of the blocks before it and one blank line
+    line = 1
+    for block in blocks:
+        starts.append(line)
+        line += block.count("\n") + 1
+    live = [m for m in catalog.messages if not m.obsolete]
+    lines = {m.key: starts[offset + i] for i, m in enumerate(live)}
+    return text, lines
 
 
 def _entries(catalog: Catalog) -> list[str]:

@@ -16,20 +16,54 @@ from .catalog import Catalog, Message
 MAX_SLUG_BYTES = 200
 
 
+# The review state of an entry, in the order the report stacks them.
+STATES = ("reviewed", "machine", "memory", "outdated", "draft", "untranslated")
+STATE_LABELS = {
+    "reviewed": "reviewed", "machine": "machine draft", "memory": "memory draft",
+    "outdated": "outdated after a source change", "draft": "draft (fuzzy)", "untranslated": "untranslated",
+}
+
+
+def state_of(m: Message | None) -> str:
+    """Where an entry stands: reviewed, or which kind of draft, or untranslated."""
+    if m is None or not m.translated:
+        return "untranslated"
+    if not m.fuzzy:
+        return "reviewed"
+    notes = " ".join(m.translator_comments)
+    if "machine translation:" in notes:
+        return "machine"
+    if "pre-filled from translation memory" in notes:
+        return "memory"
+    if m.previous_msgid is not None:
+        return "outdated"
+    return "draft"
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """Messages and source words by state."""
+    """Messages and source words by state (see STATES)."""
 
-    reviewed: int = 0
-    fuzzy: int = 0
-    untranslated: int = 0
-    words_reviewed: int = 0
-    words_fuzzy: int = 0
-    words_untranslated: int = 0
+    messages: dict[str, int] = field(default_factory=dict)
+    words: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return self.reviewed + self.fuzzy + self.untranslated
+        return sum(self.messages.values())
+
+    def of(self, state: str) -> int:
+        return self.messages.get(state, 0)
+
+    @property
+    def untranslated(self) -> int:
+        return self.of("untranslated")
+
+    @property
+    def drafts(self) -> int:
+        return self.total - self.of("reviewed") - self.untranslated
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"messages": dict(self.messages), "words": dict(self.words)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,21 +110,21 @@ def slug_problem(slug: str) -> str | None:
 def count(template: Catalog, catalog: Catalog) -> Counts:
     """State of each template message in `catalog`, in messages and in source words."""
     found = catalog.by_key()
-    totals = [0, 0, 0, 0, 0, 0]
+    messages = dict.fromkeys(STATES, 0)
+    words = dict.fromkeys(STATES, 0)
     for t in template.messages:
-        m = found.get(t.key)
-        state = 0 if m is not None and m.reviewed else 1 if m is not None and m.translated else 2
-        totals[state] += 1
-        totals[3 + state] += len(t.msgid.split())
-    return Counts(*totals)
+        state = state_of(found.get(t.key))
+        messages[state] += 1
+        words[state] += len(t.msgid.split())
+    return Counts(messages, words)
 
 
 def decide(page: str, locale: str, template: Catalog, catalog: Catalog, slug_key: tuple[str | None, str],
            blocking: tuple[str, ...] = ()) -> Version:
     counts = count(template, catalog)
     reasons = list(blocking)
-    if counts.fuzzy:
-        reasons.append(f"{counts.fuzzy} of {counts.total} entries are drafts awaiting review (fuzzy)")
+    if counts.drafts:
+        reasons.append(f"{counts.drafts} of {counts.total} entries are drafts awaiting review (fuzzy)")
     if counts.untranslated:
         reasons.append(f"{counts.untranslated} of {counts.total} entries are untranslated")
     entry: Message | None = catalog.by_key().get(slug_key)

@@ -124,3 +124,30 @@ def structured_data(page: Page, here: Link, settings: Settings) -> dict[str, obj
             {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": crumbs},
         ],
     }
+
+
+def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, reasons: list[str]) -> Markup:
+    """The legend and per-page counts at the top of a reviewer preview."""
+    from .publish import STATE_LABELS, STATES
+
+    states = [{"key": s, "label": STATE_LABELS[s], "count": counts.get(s, 0)} for s in STATES if s != "reviewed"]
+    html = _environment().get_template("preview_banner.html.j2").render(
+        locale_name=locale.english_name, lang=locale.bcp47, published=published, reasons=reasons,
+        reviewed=counts.get("reviewed", 0), total=sum(counts.values()), states=states)
+    return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
+
+
+def state_marker(states: dict[tuple[int, str], str], source: SiteLocale) -> Callable[[Text], Markup]:
+    """`mark` for previews: wraps each text that is not reviewed in a span naming its state; an
+    untranslated one shows the source text, marked with the source language and direction."""
+    from .publish import STATE_LABELS
+
+    def mark(text: Text) -> Markup:
+        state = states.get((text.line, text.text), "reviewed")
+        if state == "reviewed":
+            return escape(text.text)
+        lang = Markup(' lang="{0}" dir="{1}"').format(source.bcp47, source.direction) if state == "untranslated" else ""
+        return Markup('<span class="seg seg-{0}" title="{1}"{2}>{3}</span>').format(
+            state, STATE_LABELS[state], lang, text.text)
+
+    return mark

@@ -104,3 +104,13 @@ def test_reader_rejects_other_charsets_with_the_fix():
     data = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n'
     with pytest.raises(CatalogError, match="msgconv --to-code=UTF-8"):
         read_po(data, "x.po")
+
+
+def test_format_po_reports_where_each_entry_starts():
+    from pipeline.pofile import format_po
+
+    messages = tuple(Message(f"{i} " + "word " * (i * 7), "x", translator_comments=("c",) * (i % 3),
+                             references=("a.txt:1",)) for i in range(30))
+    catalog = Catalog(header=HEADER, messages=messages + (Message("old", "viejo", obsolete=True),))
+    text, lines = format_po(catalog)
+    assert lines == {m.key: m.line for m in read_po(text.encode(), "x.po").live}
