@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import fsio, machine, prefill
+from . import catalogcache, fsio, machine, prefill
 from .catalog import Catalog, Key
 from .config import Settings
 from .copydeck import parse_page
@@ -26,7 +26,7 @@ from .locales import SiteLocale
 from .memory import Memory
 from .mtcache import Cache
 from .paths import Project, shard_of
-from .pofile import format_po, read_po, write_po
+from .pofile import format_po, write_po
 from .protect import protected_pattern
 from .publish import decide
 from .qa import Checker, read_glossary
@@ -102,9 +102,11 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
             pages[name] = {**prev, **entry, "error": str(err)}
             continue
         template = template_for(page, settings, creation_date())
-        if pot_now is None or not same_but_date(template, read_po(pot_now, str(project.template(name)))):
-            fsio.write_text(project.template(name), write_po(template))
-            pot_now = fsio.read_bytes(project.template(name)) or b""
+        if pot_now is None or not same_but_date(template, catalogcache.load(project, project.template(name), pot_now)):
+            text = write_po(template)
+            fsio.write_text(project.template(name), text)
+            pot_now = text.encode("utf-8")
+            catalogcache.store(project, project.template(name), pot_now, template)
         pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text}
     _check_source_slugs(project, pages, errors)
     for stale in sorted(set(old) - set(pages)):
@@ -194,11 +196,11 @@ def _failed(err: PipelineError, prev: dict[str, Any]) -> dict[str, Any]:
 def _merged(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
             po_bytes: bytes | None) -> tuple[Catalog, Catalog | None, Catalog]:
     """(template, the catalog as it is on disk or None, the catalog merged with the template)."""
-    template = read_po(pot_bytes, project.relative(project.template(name)))
+    template = catalogcache.load(project, project.template(name), pot_bytes)
     existing = None
     if po_bytes is not None:
         where = project.relative(project.catalog(locale.gettext, name))
-        existing = read_po(po_bytes, where)
+        existing = catalogcache.load(project, project.catalog(locale.gettext, name), po_bytes)
         check_header(existing, locale, where)
     return template, existing, updated(template, existing, locale)
 
@@ -241,7 +243,7 @@ def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog,
             memory.add(name, work[name][1])
         elif data is not None:
             try:
-                memory.add(name, read_po(data, project.relative(project.catalog(locale.gettext, name))))
+                memory.add(name, catalogcache.load(project, project.catalog(locale.gettext, name), data))
             except PipelineError:
                 continue  # reported by that page's own update
     return memory
@@ -256,6 +258,7 @@ def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cat
         return po_bytes, {m.key: m.line for m in existing.live}
     text, lines = format_po(catalog)
     fsio.write_text(po_path, text, expect=po_bytes, durable=True)
+    catalogcache.store(project, po_path, text.encode("utf-8"), catalog)
     return text.encode("utf-8"), lines
 
 
@@ -373,7 +376,7 @@ def _render_page(project: Project, settings: Settings, name: str, links: list[Li
     from .segments import walk
 
     page = parse_page(project.source(name).read_bytes(), project.relative(project.source(name)), name)
-    parsed = {code: read_po(data, project.relative(project.catalog(code, name))).by_key()
+    parsed = {code: catalogcache.load(project, project.catalog(code, name), data).by_key()
               for code, data in catalogs.items() if data is not None}
     for link in links:
         localised = page
@@ -435,6 +438,19 @@ def run_sitemap(project: Project, settings: Settings) -> list[str]:
     fsio.write_text(project.stylesheet, stylesheet())
     fsio.write_text(project.preview / "assets" / "site.css", stylesheet())
     return []
+
+
+def run_site(project: Project, settings: Settings) -> list[str]:
+    """The site-wide files in one job: sitemap, robots.txt, stylesheets, status report, and the list
+    of problems the run recorded (output/.state/problems.txt, which `verdict` reads)."""
+    run_sitemap(project, settings)
+    run_report(project, settings)
+    problems = recorded_problems(project, settings)
+    text = "".join(p.replace(": ", ": error: ", 1) + "\n" if ": error: " not in p else p + "\n" for p in problems)
+    if problems:
+        text += f"{len(problems)} problem(s): the pages above were not (re)built; fix them and run again\n"
+    fsio.write_text(project.problems, text)
+    return problems
 
 
 def run_report(project: Project, settings: Settings) -> list[str]:

@@ -5,6 +5,7 @@
     clinic-l10n render --shard N         published pages of one shard
     clinic-l10n sitemap                  sitemap.xml, robots.txt, stylesheet
     clinic-l10n report                   translation status report (HTML and JSON)
+    clinic-l10n site                     sitemap + report + the run's problem list (one job)
     clinic-l10n verdict                  fail when the last run recorded a problem
     clinic-l10n check-site [DIR]         validate a built web root (exit 1 on any problem)
     clinic-l10n check                    catalogs up to date, readable, msgfmt-clean; and the site
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--shard", type=int, required=True)
     commands.add_parser("sitemap", help="write sitemap.xml, robots.txt and the stylesheet")
     commands.add_parser("report", help="write output/reports/status.html and status.json")
+    commands.add_parser("site", help="sitemap, stylesheets, status report and the list of problems, in one job")
     commands.add_parser("verdict", help="exit 1 while the last run recorded any problem")
     check = commands.add_parser("check-site", help="validate a built web root")
     check.add_argument("site", nargs="?", type=Path)
@@ -96,6 +98,8 @@ def _run(args: argparse.Namespace) -> int:
         build.run_sitemap(project, settings)
     elif args.command == "report":
         build.run_report(project, settings)
+    elif args.command == "site":
+        build.run_site(project, settings)
     elif args.command == "verdict":
         problems = build.recorded_problems(project, settings)
         for line in problems:

@@ -21,7 +21,6 @@ paragraph is the page's closing call to action when it asks the reader to act (s
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from .errors import SourceError
@@ -35,6 +34,8 @@ HEADER_KEYS = {
     "url slug": "slug",
 }
 HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3})\s*:\s*(.*)")
+# Control, surrogate and private-use characters (Unicode categories Cc, Cs, Co) and line separators.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
 BULLET = re.compile(r"(?:•\s*|[-*]\s+)(.*)")
 BREADCRUMB_SEP = " > "
 SMALL_WORDS = frozenset(
@@ -88,9 +89,9 @@ def _decode_lines(data: bytes, source: str) -> list[Text]:
     result = []
     for number, raw in enumerate(text.split("\n"), start=1):
         clean = raw.rstrip("\r").replace("\t", " ").strip()
-        bad = next((c for c in clean if unicodedata.category(c) in ("Cc", "Cs", "Co") or c in "\u2028\u2029"), None)
+        bad = CONTROL.search(clean)
         if bad is not None:
-            raise SourceError(f"control character U+{ord(bad):04X} in the text", source, number)
+            raise SourceError(f"control character U+{ord(bad.group(0)):04X} in the text", source, number)
         result.append(Text(clean, number))
     return result
 

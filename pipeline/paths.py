@@ -96,6 +96,10 @@ class Project:
         return self.output / ".state"
 
     @property
+    def problems(self) -> Path:
+        return self.state / "problems.txt"
+
+    @property
     def extract_manifest(self) -> Path:
         return self.state / "extract.json"
 

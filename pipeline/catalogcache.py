@@ -1,0 +1,65 @@
+"""A parsed-catalog cache: the jobs read each .po/.pot as JSON when its bytes have not changed.
+
+Parsing PO text in Python costs milliseconds a file; loading the same messages from JSON costs a
+tenth of that. Every job that writes or parses a catalog stores its messages here, keyed by the
+SHA-256 of the file's bytes, so the next job (another locale's update, the render, the memory)
+parses each file version at most once. A cache entry whose digest does not match the file is
+ignored: the file on disk is always the truth.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from . import fsio
+from .catalog import Catalog, Message
+from .paths import Project
+from .pofile import read_po
+
+_FIELDS = [f.name for f in fields(Message)]
+
+
+def _cache_path(project: Project, path: Path) -> Path:
+    return project.state / "parsed" / (project.relative(path) + ".json")
+
+
+def load(project: Project, path: Path, data: bytes) -> Catalog:
+    """The catalog in `data` (the bytes of `path`), from the cache when it holds this version."""
+    digest = fsio.digest(data)
+    cache = _cache_path(project, path)
+    try:
+        stored = json.loads(cache.read_text("utf-8"))
+        if stored.get("digest") == digest:
+            return _decode(stored)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    catalog = read_po(data, project.relative(path))
+    store(project, path, data, catalog)
+    return catalog
+
+
+def store(project: Project, path: Path, data: bytes, catalog: Catalog) -> None:
+    """Remember that the bytes `data` of `path` hold `catalog`."""
+    payload = {
+        "digest": fsio.digest(data),
+        "header": catalog.header,
+        "header_comments": catalog.header_comments,
+        "header_flags": catalog.header_flags,
+        "messages": [[getattr(m, name) for name in _FIELDS] for m in catalog.messages],
+    }
+    fsio.write_text(_cache_path(project, path), json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+
+
+def _decode(stored: dict[str, Any]) -> Catalog:
+    messages = []
+    for row in stored["messages"]:
+        values = dict(zip(_FIELDS, row, strict=True))
+        for name in ("msgstr_plural", "flags", "translator_comments", "extracted_comments", "references"):
+            values[name] = tuple(values[name])
+        messages.append(Message(**values))
+    return Catalog(header=tuple(tuple(h) for h in stored["header"]),  # type: ignore[misc]
+                   header_comments=tuple(stored["header_comments"]), header_flags=tuple(stored["header_flags"]),
+                   messages=tuple(messages))
