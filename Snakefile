@@ -1,6 +1,6 @@
 # clinic-l10n: source pages -> templates -> catalogs (merge, pre-fill) -> pages, sitemap, verdict.
 # Thin on purpose: every rule calls the package's CLI; the logic lives in pipeline/.
-# Rules run per locale (update) and per shard of pages (render), not per page: each job is
+# Rules run per group of locales (update) and per shard of pages (render), not per page: each job is
 # incremental inside (see pipeline/build.py), so a rerun with nothing changed runs no job and a
 # cold build of 100 pages x 7 locales starts about a dozen interpreters, not 700.
 # Manifests are update() outputs: Snakemake keeps them for the job, which reads its last state.
@@ -30,13 +30,13 @@ if not {"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys
         NOTE = claim(PROJECT.root)
     except RunLockError as err:
         sys.exit(f"error: {err}")
-    if NOTE:
+    if NOTE:  # the last run was interrupted: remove its half-written temporaries (never a real file)
         print(NOTE, file=sys.stderr)
-    sweep_temporaries(PROJECT.root)  # half-written temporaries of a killed run; never a real file
+        sweep_temporaries(PROJECT.root)
 
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
 PAGES = PROJECT.pages()
-LOCALES = [loc.gettext for loc in SETTINGS.locales]
+GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
 SHARDS = sorted({shard_of(page, SETTINGS.render_shards) for page in PAGES})
 STATE = "output/.state"
 ENV = "envs/pipeline.yaml"
@@ -44,14 +44,20 @@ ENV = "envs/pipeline.yaml"
 localrules: all, site, verdict
 
 
-def catalog_inputs(locale):
-    """A locale's existing catalogs and their folder: an edit changes a file's mtime, an added or
-    deleted catalog the folder's. (The profile leaves out Snakemake's 'input' rerun trigger, since
-    the set of catalogs grows on the first run; mtimes carry every change.)"""
-    folder = PROJECT.catalog(locale, "x").parent
-    if not folder.is_dir():
-        return []
-    return [str(folder.relative_to(PROJECT.root))] + [str(p.relative_to(PROJECT.root)) for p in PROJECT.catalogs(locale)]
+def catalog_inputs(group):
+    """The existing catalogs of a group's locales and their folders: an edit changes a file's mtime,
+    an added or deleted catalog the folder's. (The profile leaves out Snakemake's 'input' rerun
+    trigger, since the set of catalogs grows on the first run; mtimes carry every change.)"""
+    found = []
+    for locale in GROUPS[int(group)]:
+        folder = PROJECT.catalog(locale, "x").parent
+        if folder.is_dir():
+            found.append(str(folder.relative_to(PROJECT.root)))
+            found += [str(p.relative_to(PROJECT.root)) for p in PROJECT.catalogs(locale)]
+        glossary = PROJECT.glossary(locale)
+        if glossary.exists():
+            found.append(str(glossary.relative_to(PROJECT.root)))
+    return found
 
 
 rule all:
@@ -82,25 +88,24 @@ rule extract:
 rule update:
     input:
         extract=f"{STATE}/extract.json",
-        catalogs=lambda w: catalog_inputs(w.locale),
-        glossary=lambda w: [g for g in [f"config/glossary/{w.locale}.csv"] if Path(g).exists()],
+        catalogs=lambda w: catalog_inputs(w.group),
         config="config/config.yaml",
     output:
-        update(f"{STATE}/catalogs/{{locale}}.json"),
+        f"{STATE}/catalogs/group-{{group}}.json",
     log:
-        "output/logs/update/{locale}.log",
+        "output/logs/update/group-{group}.log",
     params:
         cli=CLI,
     conda:
         ENV
     shell:
-        "{params.cli} --log {log} update --locale {wildcards.locale}"
+        "{params.cli} --log {log} update --group {wildcards.group}"
 
 
 rule render:
     input:
         extract=f"{STATE}/extract.json",
-        catalogs=expand(f"{STATE}/catalogs/{{locale}}.json", locale=LOCALES),
+        catalogs=expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
     output:
         update(f"{STATE}/render/shard-{{shard}}.json"),
     log:
@@ -116,7 +121,7 @@ rule render:
 rule site:
     input:
         extract=f"{STATE}/extract.json",
-        catalogs=expand(f"{STATE}/catalogs/{{locale}}.json", locale=LOCALES),
+        catalogs=expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
     output:
         sitemap="output/site/sitemap.xml",
         json="output/reports/status.json",

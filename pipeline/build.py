@@ -25,7 +25,7 @@ from .extract import creation_date, same_but_date, template_for
 from .locales import SiteLocale
 from .memory import Memory
 from .mtcache import Cache
-from .paths import Project, shard_of
+from .paths import PAGE_NAME, Project, shard_of
 from .pofile import format_po, write_po
 from .protect import protected_pattern
 from .publish import decide
@@ -87,6 +87,12 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
     pages: dict[str, Any] = {}
     errors: list[str] = []
     for name in project.pages():
+        if not PAGE_NAME.fullmatch(name):
+            problem = (f"{project.relative(project.source(name))}: the file name must be lowercase letters, digits"
+                       " and hyphens (at most 151 characters), as it names the page's catalogs and folders")
+            report(problem, errors)
+            pages[name] = {"error": problem}
+            continue
         data = project.source(name).read_bytes()
         entry = {"source": fsio.digest(data)[:24], "stamp": current}
         prev = old.get(name, {})
@@ -136,9 +142,24 @@ def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[st
                 report(pages[name]["error"], errors)
 
 
+def run_update_group(project: Project, settings: Settings, group: int) -> list[str]:
+    """Update the catalogs of every locale in one group (one job, one interpreter start)."""
+    locales = settings.locale_groups()[group]
+    errors: list[str] = []
+    for locale in locales:
+        errors += run_update(project, settings, locale.gettext)
+    digests = {loc.gettext: fsio.digest(fsio.read_bytes(project.locale_manifest(loc.gettext)) or b"")[:24]
+               for loc in locales}
+    save_manifest(project.group_manifest(group), {"locales": digests})
+    return errors
+
+
 def run_update(project: Project, settings: Settings, code: str) -> list[str]:
     """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po, pre-fill drafts for
-    the empty entries (memory, then one machine-translation batch), and decide publication."""
+    the empty entries (memory, then one machine-translation batch), and decide publication.
+
+    A page is processed again when its template or catalog changed, or when it still has empty
+    entries and the translation memory (the reviewed entries of all pages) changed since."""
     locale = settings.locale(code)
     path = project.locale_manifest(locale.gettext)
     old = load_manifest(path).get("pages", {})
@@ -146,27 +167,31 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
     current = stamp(project)
     pots = {name: fsio.read_bytes(project.template(name)) for name in sorted(extract)}
     pos = {name: fsio.read_bytes(project.catalog(locale.gettext, name)) for name in pots}
-    memory_key = key_of(sorted((n, fsio.digest(b)) for n, b in pos.items() if b))
     pages: dict[str, Any] = {}
     errors: list[str] = []
     work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
     existing: dict[str, Catalog | None] = {}  # page -> the catalog as read (parsed once per job)
-    for name, pot_bytes in pots.items():
-        if pot_bytes is None:
-            continue  # the source page never parsed: nothing to translate yet
-        prev = old.get(name, {})
-        drafts_pending = prev.get("counts", {}).get("messages", {}).get("untranslated", 1) > 0
-        key = key_of(current, fsio.digest(pot_bytes), fsio.digest(pos[name] or b""),
-                     memory_key if drafts_pending else "")
-        if prev.get("key") == key and not prev.get("error"):
-            pages[name] = prev
-            continue
+
+    def take(name: str) -> None:
         try:
-            template, existing[name], merged = _merged(project, locale, name, pot_bytes, pos[name])
+            template, existing[name], merged = _merged(project, locale, name, pots[name] or b"", pos[name])
             work[name] = (template, merged)
         except PipelineError as err:
             report(err, errors)
-            pages[name] = _failed(err, prev)
+            pages[name] = _failed(err, old.get(name, {}))
+
+    own = {n: key_of(current, fsio.digest(b), fsio.digest(pos[n] or b"")) for n, b in pots.items() if b is not None}
+    for name in own:
+        prev = old.get(name, {})
+        if prev.get("own") == own[name] and not prev.get("error"):
+            pages[name] = prev
+        else:
+            take(name)
+    memory_key = key_of(sorted((n, _reviewed_digest(work[n][1]) if n in work else pages.get(n, {}).get("reviewed"))
+                               for n in own))
+    for name, prev in list(pages.items()):
+        if prev.get("counts", {}).get("messages", {}).get("untranslated", 0) and prev.get("memory") != memory_key:
+            take(name)  # empty entries, and the memory changed: it may draft them now
     drafted = _prefill(project, settings, locale, work, pos)
     checker = _checker(project, settings, locale, errors)
     for name, (template, catalog) in work.items():
@@ -177,9 +202,9 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
             pages[name] = _failed(err, old.get(name, {}))
             continue
         status = _status(project, name, locale, template, catalog, checker, lines)
-        unfilled = status["counts"]["messages"]["untranslated"] > 0
-        status["key"] = key_of(current, fsio.digest(pots[name] or b""), fsio.digest(written),
-                               memory_key if unfilled else "")
+        status["own"] = key_of(current, fsio.digest(pots[name] or b""), fsio.digest(written))
+        status["reviewed"] = _reviewed_digest(catalog)
+        status["memory"] = memory_key
         pages[name] = status
     if drafted:
         log.info("%s: %s", locale.gettext, drafted)
@@ -188,8 +213,13 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
     return errors
 
 
+def _reviewed_digest(catalog: Catalog) -> str:
+    """What this catalog contributes to the translation memory."""
+    return key_of(sorted([m.msgctxt or "", m.msgid, m.msgstr] for m in catalog.live if m.reviewed))
+
+
 def _failed(err: PipelineError, prev: dict[str, Any]) -> dict[str, Any]:
-    return {"key": None, "error": str(err), "published": False, "publishable": False,
+    return {"own": None, "error": str(err), "published": False, "publishable": False,
             "reasons": [f"catalog error: {err}"], "slug": None, "counts": prev.get("counts", {})}
 
 

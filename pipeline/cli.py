@@ -1,7 +1,8 @@
 """Command-line interface: the commands the Snakefile's rules run, and the checks people run.
 
     clinic-l10n extract                  source pages -> templates
-    clinic-l10n update --locale es       templates -> merged, pre-filled catalogs for one locale
+    clinic-l10n update --group N         templates -> merged, pre-filled catalogs for a group of locales
+    clinic-l10n update --locale es       the same for one locale
     clinic-l10n render --shard N         published pages of one shard
     clinic-l10n sitemap                  sitemap.xml, robots.txt, stylesheet
     clinic-l10n report                   translation status report (HTML and JSON)
@@ -30,8 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--log", type=Path, help="also write messages to this file")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("extract", help="source pages -> locales/templates/*.pot")
-    update = commands.add_parser("update", help="merge templates into one locale's catalogs")
-    update.add_argument("--locale", required=True)
+    update = commands.add_parser("update", help="merge templates into catalogs: one locale, or a group of them")
+    which = update.add_mutually_exclusive_group(required=True)
+    which.add_argument("--locale")
+    which.add_argument("--group", type=int, help="the Nth group of locales (config: update_jobs)")
     render = commands.add_parser("render", help="render one shard of pages")
     render.add_argument("--shard", type=int, required=True)
     commands.add_parser("sitemap", help="write sitemap.xml, robots.txt and the stylesheet")
@@ -90,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
         return 1 if problems or site_status else 0
     if args.command == "extract":
         build.run_extract(project, settings)
+    elif args.command == "update" and args.group is not None:
+        build.run_update_group(project, settings, args.group)
     elif args.command == "update":
         build.run_update(project, settings, args.locale)
     elif args.command == "render":

@@ -40,6 +40,7 @@ class Settings:
     source_locale: SiteLocale = field(default_factory=lambda: SiteLocale.parse("en-GB"))
     locales: tuple[SiteLocale, ...] = ()
     render_shards: int = 2
+    update_jobs: int = 2
     do_not_translate: tuple[str, ...] = DEFAULT_DO_NOT_TRANSLATE
     tm_min_similarity: float = 0.85
     machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
@@ -49,6 +50,11 @@ class Settings:
             if code in (loc.gettext, loc.bcp47):
                 return loc
         raise ConfigError(f"locale {code!r} is not configured")
+
+    def locale_groups(self) -> list[tuple[SiteLocale, ...]]:
+        """Locales split over `update_jobs` jobs (round robin, in configuration order)."""
+        count = max(1, min(self.update_jobs, len(self.locales)))
+        return [self.locales[i::count] for i in range(count)] if self.locales else []
 
     @property
     def all_locales(self) -> tuple[SiteLocale, ...]:
@@ -102,6 +108,7 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
         source_locale=source,
         locales=locales,
         render_shards=int(data.get("render_shards", Settings.render_shards)),
+        update_jobs=int(data.get("update_jobs", Settings.update_jobs)),
         do_not_translate=tuple(data.get("do_not_translate", DEFAULT_DO_NOT_TRANSLATE)),
         tm_min_similarity=float(data.get("translation_memory", {}).get("min_similarity", 0.85)),
         machine_translation=MachineTranslation(**mt),

@@ -103,6 +103,9 @@ class Project:
     def extract_manifest(self) -> Path:
         return self.state / "extract.json"
 
+    def group_manifest(self, group: int) -> Path:
+        return self.state / "catalogs" / f"group-{group}.json"
+
     def locale_manifest(self, locale: str) -> Path:
         return self.state / "catalogs" / f"{locale}.json"
 

@@ -89,8 +89,8 @@ def slug_problem(slug: str) -> str | None:
         return "the slug is empty"
     if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
         return f"the slug is longer than {MAX_SLUG_BYTES} bytes"
-    if unicodedata.normalize("NFC", slug) != slug:
-        return "the slug is not in Unicode normal form C"
+    if unicodedata.normalize("NFKC", slug) != slug:
+        return "the slug holds look-alike or compatibility characters (it is not in Unicode normal form NFKC)"
     if slug.startswith("-") or slug.endswith("-") or "--" in slug:
         return "hyphens must join words: no leading, trailing or doubled hyphen"
     for i, c in enumerate(slug):

@@ -1,0 +1,265 @@
+"""Hostile translations, malformed input and bad configuration never break the site."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import need, snakemake
+from helpers import GLOSSARY
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html
+
+from pipeline.copydeck import parse_page
+from pipeline.errors import CatalogError, SourceError
+from pipeline.mtcache import Cache
+from pipeline.pofile import escape, read_po, write_po
+from pipeline.sitecheck import check_site
+
+ES_PO = "locales/es/LC_MESSAGES/iv-ketamine-infusion.po"
+# No digits: a changed number is (rightly) a blocking QA finding, and these pages must be published.
+PAYLOADS = [
+    "<script>alert(document.cookie)</script>", "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<img src=x onerror=alert(document.domain)>", "<svg onload=alert(origin)>", "<svg><script>alert(x)</script></svg>",
+    "<body onload=alert(x)>", "<iframe src=javascript:alert(x)>", "<a href=\"javascript:alert(x)\">click</a>",
+    "<a href='data:text/html;base,PHNjcmlwdD='>x</a>", "<object data=javascript:alert(x)>",
+    "<embed src=javascript:alert(x)>", "\"><script>alert(x)</script>", "'><img src=x onerror=alert(x)>",
+    "</title><script>alert(x)</script>", "</script><script>alert(x)</script>", "</style><script>alert(x)</script>",
+    "<style>body{display:none}</style>", "<math><mi xlink:href=javascript:alert(x)>",
+    "<details open ontoggle=alert(x)>",
+    "<input autofocus onfocus=alert(x)>", "<marquee onstart=alert(x)>", "<video><source onerror=alert(x)>",
+    "<audio src onerror=alert(x)>", "<form action=javascript:alert(x)><button>go</button></form>",
+    "<base href=//evil.example/>", "<meta http-equiv=refresh content='zero;url=javascript:alert(x)'>",
+    "<link rel=import href=//evil.example>", "&lt;script&gt;alert(x)&lt;/script&gt;", "&LT;script&GT;alert(x)",
+    "<!--<script>alert(x)</script>-->", "<![CDATA[<script>alert(x)</script>]]>", "<scr<script>ipt>alert(x)</script>",
+    "<div style=\"background:url(javascript:alert(x))\">", "<table background=javascript:alert(x)>",
+    "<isindex action=javascript:alert(x) type=image>", "<keygen autofocus onfocus=alert(x)>",
+    "<select onchange=alert(x)>", "<textarea onfocus=alert(x) autofocus>", "<p onmouseover=alert(x)>hover</p>",
+    "jav&Tab;ascript:alert(x)", "java\\tscript:alert(x)", "\" onmouseover=\"alert(x)", "' onfocus='alert(x)",
+    "`\" onerror=`alert(x)`", "<noscript><p title=\"</noscript><img src=x onerror=alert(x)>\">",
+    "<template><script>alert(x)</script></template>", "{{constructor.constructor('alert(x)')()}}",
+    "${alert(x)}", "<x onclick=alert(x)>tap", "＜script＞alert(x)",
+    "<a href=\" javascript:alert(x)\">j</a>",
+    "<svg><a xlink:href=\"javascript:alert(x)\"><text>t</text></a></svg>", "<img src=\"x\" onerror=\"&quot;alert(x)\">",
+]
+
+
+def english(text: str) -> str:
+    for term, rendering in GLOSSARY["es"]:
+        text = text.replace(term, rendering)
+    return text
+
+
+def build_hostile(project: Path) -> Path:
+    snakemake(project, "all")
+    po = project / ES_PO
+    catalog = read_po(po.read_bytes(), ES_PO)
+    messages = []
+    for i, m in enumerate(catalog.messages):
+        payload = PAYLOADS[i % len(PAYLOADS)]
+        text = "infusion-de-ketamina-iv" if m.msgctxt == "URL slug" else f"{english(m.msgid)} {payload}"
+        messages.append(replace(m.with_fuzzy(False), msgstr=text))
+    po.write_text(write_po(replace(catalog, messages=tuple(messages))), "utf-8")
+    snakemake(project, "all")
+    return project / "output"
+
+
+def test_hostile_translations_are_text_in_pages_and_previews(project):
+    assert len(PAYLOADS) >= 50 and not any(c.isdigit() for c in "".join(PAYLOADS))
+    output = build_hostile(project)
+    spanish = output / "site" / "es" / "infusion-de-ketamina-iv" / "index.html"
+    assert spanish.exists(), "markup in a translation is a warning, not a reason to withhold the page"
+    english_page = html.document_fromstring((output / "site" / "en-gb" / "iv-ketamine-infusion" / "index.html")
+                                            .read_bytes())
+    executable = 0
+    for page in [spanish, *sorted((output / "preview").rglob("index.html"))]:
+        doc = html.document_fromstring(page.read_bytes())
+        for script in doc.iter("script"):
+            executable += script.get("type") != "application/ld+json" or bool(script.get("src"))
+            raw = script.text or ""
+            assert "<" not in raw and ">" not in raw and "&" not in raw
+            json.loads(raw)
+        for element in doc.iter():
+            if not isinstance(element.tag, str):
+                continue
+            executable += sum(1 for a in element.attrib if a.lower().startswith("on"))
+            executable += sum(1 for a in ("href", "src", "action") if
+                              re.match(r"\s*(javascript|data):", element.get(a, ""), re.I))
+        if page == spanish:
+            tags = sorted(e.tag for e in doc.iter() if isinstance(e.tag, str))
+            assert tags == sorted(e.tag for e in english_page.iter() if isinstance(e.tag, str))  # no element added
+    assert executable == 0
+    assert check_site(output / "site") == []
+
+
+@pytest.mark.parametrize("slug", ["..", "../../etc", "a/b", "a\\b", "/abs", "a\x00b", "x" * 201, "ａｂ", "a․b",
+                                  "Ketamina", "a b", "%2e%2e"])
+def test_hostile_slugs_stay_unpublished_and_write_nothing_elsewhere(project, slug):
+    snakemake(project, "all")
+    before = {p for p in project.parent.rglob("*")}
+    po = project / ES_PO
+    catalog = read_po(po.read_bytes(), ES_PO)
+    messages = tuple(replace(m.with_fuzzy(False), msgstr="zzslugzz" if m.msgctxt == "URL slug" else english(m.msgid))
+                     for m in catalog.messages)
+    text = write_po(replace(catalog, messages=messages))  # the hostile slug goes in as raw file bytes
+    po.write_text(text.replace('msgstr "zzslugzz"', f'msgstr "{escape(slug)}"'), "utf-8")
+    result = snakemake(project, "all")
+    assert "invalid URL slug" in json.dumps(json.loads((project / "output/reports/status.json").read_text()))
+    assert not (project / "output" / "site" / "es").exists()
+    outside = {p for p in project.parent.rglob("*")} - before
+    assert all(project in p.parents for p in outside), outside
+    assert result.returncode == 0
+
+
+def test_a_source_file_name_that_cannot_be_a_path_is_refused(project):
+    (project / "source" / "Bad Name.txt").write_text((project / "source" / "iv-ketamine-infusion.txt").read_text())
+    result = snakemake(project, "all", check=False)
+    assert result.returncode != 0 and "source/Bad Name.txt: error: the file name must be" in result.stderr
+    assert not list((project / "locales").rglob("Bad Name*"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000) | st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_copy_deck_parser_fuzz_parses_or_names_file_and_line(data):
+    try:
+        parse_page(data, "source/fuzz.txt", "fuzz")
+    except SourceError as err:
+        assert err.path == "source/fuzz.txt" and str(err).startswith("source/fuzz.txt")
+
+
+HEADER = "Page Title: T\nSubtitle: S\nMeta Title: M\nMeta Description: D\nURL Slug: t\nLede.\nHome > T\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["Overview", "Text. ", "• item", "- item", "Intro:", "What now?", "Home > A", "",
+                                 "Page Title: again", "\ufeff", "½ ≥ £ & \"q\"", "\t"]), max_size=60))
+def test_copy_deck_parser_fuzz_on_structure(lines):
+    try:
+        page = parse_page((HEADER + "\n".join(lines)).encode(), "source/fuzz.txt", "fuzz")
+        assert page.title.text == "T"
+    except SourceError as err:
+        assert err.line is not None
+
+
+def test_a_one_megabyte_source_parses_within_a_second():
+    body = "\n".join(f"Section {i}\nParagraph {i} with words and more words.\n• bullet {i}" for i in range(20000))
+    data = (HEADER + body).encode()[: 1 << 20]
+    start = time.perf_counter()
+    try:
+        parse_page(data, "source/big.txt", "big")
+    except SourceError:
+        pass
+    assert time.perf_counter() - start < 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000) | st.text(max_size=1500).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_catalog_reader_fuzz_clear_error_or_result(data):
+    try:
+        read_po(data, "locales/es/LC_MESSAGES/fuzz.po")
+    except CatalogError as err:
+        assert str(err).startswith("locales/es/LC_MESSAGES/fuzz.po")
+
+
+@pytest.mark.parametrize("text", [
+    'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=x;\\n"\n\nmsgid "a"\nmsgid_plural "b"\nmsgstr[0] "c"\n',
+    'msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[1] "y"\n',
+    'msgid "no header"\nmsgstr "ok"\n',
+])
+def test_catalog_edge_cases_read_or_fail_clearly(text):
+    try:
+        catalog = read_po(text.encode(), "x.po")
+        assert catalog.messages
+    except CatalogError as err:
+        assert str(err).startswith("x.po:")
+
+
+@pytest.mark.parametrize("config, message", [
+    ("locales: [es\n", "config/config.yaml:2: error: invalid YAML"),
+    ("colour: red\n", "config/config.yaml: error: top level: Additional properties are not allowed"),
+    ("locales: [es, xx]\n", "unknown locale 'xx'"),
+    ("locales: [es, es]\n", "'es' is listed twice"),
+    ("base_url: clinic.example\n", "base_url: 'clinic.example' does not match"),
+    ("machine_translation: {provider: babelfish}\n", "unknown provider 'babelfish'"),
+])
+def test_bad_configuration_is_one_clear_message_and_writes_nothing(project, config, message):
+    (project / "config" / "config.yaml").write_text(config)
+    result = snakemake(project, "all", check=False)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (project / "output").exists() and not (project / "locales").exists()
+
+
+def test_a_second_run_while_one_runs_is_refused(project):
+    for i in range(15):
+        text = (project / "source" / "iv-ketamine-infusion.txt").read_text()
+        (project / "source" / f"p-{i}.txt").write_text(text.replace("iv-ketamine-infusion", f"p-{i}"))
+    first = subprocess.Popen([need("snakemake"), "all"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(2.5)
+    second = snakemake(project, "all", check=False)
+    first.communicate()
+    assert second.returncode != 0
+    assert "another pipeline run is in progress" in second.stderr
+    assert first.returncode == 0
+
+
+def _writer(path: str, start: int) -> None:
+    cache = Cache(Path(path), "apertium", "eng-spa=1", "en_GB", "es")
+    for i in range(start, start + 200):
+        cache.store({f"text {i}": f"texto {i}"})
+    cache.close()
+
+
+def test_the_mt_cache_stays_consistent_under_concurrent_writers(tmp_path):
+    from multiprocessing import Process
+
+    path = str(tmp_path / "mt.sqlite")
+    workers = [Process(target=_writer, args=(path, n * 100)) for n in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+        assert w.exitcode == 0
+    cache = Cache(Path(path), "apertium", "eng-spa=1", "en_GB", "es")
+    found = cache.lookup(f"text {i}" for i in range(500))
+    assert len(found) == 500 and all(found[f"text {i}"] == f"texto {i}" for i in range(500))
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(project):
+    snakemake(project, "all")
+    catalogs = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    site = project / "output" / "site"
+    shutil.rmtree(site)
+    site.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(site)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        (project / "source" / "iv-ketamine-infusion.txt").write_text(
+            (project / "source" / "iv-ketamine-infusion.txt").read_text() + "\nOne more closing line.\n")
+        result = snakemake(project, "all", check=False)
+        assert result.returncode != 0
+        assert re.search(r"output/site/\S+: (error: )?cannot write: No space left on device", result.stderr)
+        assert not [p for p in site.rglob("*.tmp")]
+        for path in catalogs:
+            assert read_po(path.read_bytes(), str(path))  # whole, readable catalogs
+    finally:
+        subprocess.run(["umount", str(site)], check=False)
+    assert all(p.exists() for p in catalogs)
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(project):
+    (project / "output").write_text("not a folder")
+    result = snakemake(project, "all", check=False)
+    assert result.returncode != 0
+    assert "output" in result.stdout + result.stderr
+    assert not os.path.isdir(project / "output")
