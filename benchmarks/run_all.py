@@ -7,14 +7,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = [["mt_throughput.py", "50"]]
+BENCHMARKS = [["mt_throughput.py", "50"], ["scale.py"]]
 
 
 def main() -> int:
-    print("| benchmark | this pipeline | comparison | ratio / target | verdict |")
-    print("| --- | --- | --- | --- | --- |")
     worst = 0
     for script, *args in BENCHMARKS:
+        print(f"\n## {script} {' '.join(args)}")
         result = subprocess.run([sys.executable, str(HERE / script), *args], text=True, capture_output=True)
         sys.stdout.write(result.stdout)
         if result.returncode:
