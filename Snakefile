@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.config import CHECKED_ENV, config_digest, load_settings
 from pipeline.errors import PipelineError
-from pipeline.fsio import sweep_temporaries
+from pipeline.fsio import ensure_writable_folder, sweep_temporaries
 from pipeline.paths import Project, shard_of
 from pipeline.runlock import RunLockError, claim
 
@@ -30,6 +30,10 @@ if not {"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys
         NOTE = claim(PROJECT.root)
     except RunLockError as err:
         sys.exit(f"error: {err}")
+    try:
+        ensure_writable_folder(PROJECT.output)
+    except PipelineError as err:
+        sys.exit(f"{err}".replace(": ", ": error: ", 1))
     if NOTE:  # the last run was interrupted: remove its half-written temporaries (never a real file)
         print(NOTE, file=sys.stderr)
         sweep_temporaries(PROJECT.root)

@@ -95,3 +95,15 @@ def sweep_temporaries(root: Path, folders: tuple[str, ...] = ("locales", "output
             _remove_quietly(tmp)
             removed += 1
     return removed
+
+
+def ensure_writable_folder(path: Path) -> None:
+    """Create `path` if needed and prove a file can be written there; PipelineError otherwise."""
+    if path.exists() and not path.is_dir():
+        raise PipelineError("cannot write the build here: it is a file, not a folder", path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise PipelineError(f"cannot write the build here: {exc.strerror or exc}", path) from None

@@ -261,5 +261,5 @@ def test_an_unwritable_output_folder_is_a_clear_error(project):
     (project / "output").write_text("not a folder")
     result = snakemake(project, "all", check=False)
     assert result.returncode != 0
-    assert "output" in result.stdout + result.stderr
-    assert not os.path.isdir(project / "output")
+    assert f"{project / 'output'}: error: cannot write the build here: it is a file, not a folder" in result.stderr
+    assert not os.path.isdir(project / "output") and not (project / "locales").exists()
