@@ -416,14 +416,12 @@ def _split_word(word: str) -> tuple[list[str], str]:
     """Break opportunities inside a word (no spaces): after punctuation, around dashes."""
     pieces = []
     begin = 0
-    last_solid = word[1] if word.startswith("\\") else word[0]
     i = 2 if word.startswith("\\") else 1
     while i < len(word):
-        prev = word[i - 1]
-        last_solid = prev
+        prev = word[i - 1]  # inside a word the last non-space character is always the previous one
         step = 2 if word[i] == "\\" else 1
         newline = word[i:i + 2] == "\\n"  # GNU keeps an escaped newline on its line
-        if not newline and _break_before(prev, word[i], last_solid):
+        if not newline and _break_before(prev, word[i], prev):
             pieces.append(word[begin:i])
             begin = i
         i += step
