@@ -341,13 +341,19 @@ def _unique_slugs(pages: dict[str, Any], project: Project, locale: SiteLocale) -
                         project.relative(project.catalog(locale.gettext, name)), slug, others)
 
 
-def published_versions(project: Project, settings: Settings) -> dict[str, list[Link]]:
-    """For every page whose source parses: its published versions, source language first."""
-    from .render import Link
-
+def load_states(project: Project, settings: Settings) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The extract manifest's pages, and each locale manifest's pages: what downstream jobs read."""
     extract = load_manifest(project.extract_manifest).get("pages", {})
     states = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
               for loc in settings.locales}
+    return extract, states
+
+
+def published_versions(settings: Settings, extract: dict[str, Any],
+                       states: dict[str, dict[str, Any]]) -> dict[str, list[Link]]:
+    """For every page whose source parses: its published versions, source language first."""
+    from .render import Link
+
     result: dict[str, list[Link]] = {}
     for name, entry in sorted(extract.items()):
         if not entry.get("slug"):
@@ -366,10 +372,8 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     page in every configured locale (output/preview/)."""
     path = project.render_manifest(shard)
     old = load_manifest(path).get("pages", {})
-    versions = published_versions(project, settings)
-    extract = load_manifest(project.extract_manifest).get("pages", {})
-    states = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
-              for loc in settings.locales}
+    extract, states = load_states(project, settings)
+    versions = published_versions(settings, extract, states)
     current = stamp(project)
     pages: dict[str, Any] = {}
     errors: list[str] = []
@@ -461,7 +465,7 @@ def run_sitemap(project: Project, settings: Settings) -> list[str]:
     from .render import stylesheet
     from .sitemap import sitemap_xml
 
-    clusters = list(published_versions(project, settings).values())
+    clusters = list(published_versions(settings, *load_states(project, settings)).values())
     fsio.write_text(project.sitemap, sitemap_xml(clusters, settings.source_locale.gettext))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n"
     fsio.write_text(project.site / "robots.txt", robots)
@@ -487,10 +491,7 @@ def run_report(project: Project, settings: Settings) -> list[str]:
     """output/reports/status.json and status.html."""
     from .report import status_data, status_html, status_json
 
-    extract = load_manifest(project.extract_manifest).get("pages", {})
-    locales = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
-               for loc in settings.locales}
-    data = status_data(settings, extract, locales)
+    data = status_data(settings, *load_states(project, settings))
     fsio.write_text(project.status_json, status_json(data))
     fsio.write_text(project.status_html, status_html(data))
     return []

@@ -338,13 +338,18 @@ def escape(text: str) -> str:
 
 def _wrap(prefix: str, keyword: str, value: str) -> list[str]:
     head = f"{prefix}{keyword} "
+    chunks = None
     if "\n" not in value[:-1]:
         escaped = escape(value)
-        if len(head) + len(escaped) + 2 <= PAGE_WIDTH or len(_pack(_chunks(escaped), len(head) + 1)) == 1:
+        if len(head) + len(escaped) + 2 <= PAGE_WIDTH:
+            return [f'{head}"{escaped}"']
+        chunks = _chunks(escaped)  # one portion: its chunks serve both layouts
+        if len(_pack(chunks, len(head) + 1)) == 1:
             return [f'{head}"{escaped}"']
     lines = [f'{head}""']
-    for portion in _portions(value):
-        lines += [f'{prefix}"{line}"' for line in _pack(_chunks(escape(portion)), len(prefix) + 1)]
+    for portion in ([value] if chunks is not None else _portions(value)):
+        pieces = chunks if chunks is not None else _chunks(escape(portion))
+        lines += [f'{prefix}"{line}"' for line in _pack(pieces, len(prefix) + 1)]
     return lines
 
 
