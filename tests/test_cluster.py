@@ -7,6 +7,7 @@ into a side environment (.cache/cluster-venv) layered over .venv, so the main in
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -19,7 +20,14 @@ from conftest import ROOT
 def cluster_python() -> str:
     venv = ROOT / ".cache" / "cluster-venv"
     python = venv / "bin" / "python"
-    if not (venv / ".ready").exists():
+    # The side environment depends on the main one (pip resolved against it): rebuild it whenever
+    # the main environment was reinstalled, or when the plugin no longer imports.
+    main = str((ROOT / ".venv" / ".installed").stat().st_mtime_ns) if (ROOT / ".venv" / ".installed").exists() else ""
+    ready = venv / ".ready"
+    if ready.exists() and (ready.read_text() != main or subprocess.run(
+            [str(python), "-c", "import snakemake_executor_plugin_slurm"], capture_output=True).returncode != 0):
+        shutil.rmtree(venv)
+    if not ready.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         packages = site.getsitepackages()[0]
         layer = venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
@@ -28,7 +36,7 @@ def cluster_python() -> str:
                                 capture_output=True, text=True)
         if result.returncode != 0:
             pytest.skip(f"could not install snakemake-executor-plugin-slurm: {result.stderr.strip()[-300:]}")
-        (venv / ".ready").touch()
+        ready.write_text(main)
     return str(python)
 
 
