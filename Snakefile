@@ -1,7 +1,7 @@
 # clinic-l10n: source pages -> templates -> catalogs (merge, pre-fill) -> pages, sitemap, verdict.
 # Thin on purpose: every rule calls the package's CLI; the logic lives in pipeline/.
 # Rules run per group of locales (update) and per shard of pages (render), not per page: each job is
-# incremental inside (see pipeline/build.py), so a rerun with nothing changed runs no job and a
+# incremental inside (see pipeline/jobs/), so a rerun with nothing changed runs no job and a
 # cold build of 100 pages x 7 locales starts about a dozen interpreters, not 700.
 # Manifests are update() outputs: Snakemake keeps them for the job, which reads its last state.
 
@@ -14,18 +14,19 @@ from pipeline.config import CHECKED_ENV, config_digest, load_settings
 from pipeline.errors import PipelineError
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
 from pipeline.paths import Project, shard_of
-from pipeline.runlock import RunLockError, claim
+from pipeline.runlock import RunLockError, claim, release_timers
 
 
 PROJECT = Project(Path(".").resolve())
+DRY = bool({"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys.argv))  # writes nothing
 try:
-    SETTINGS = load_settings(PROJECT.config_file)
+    SETTINGS = load_settings(PROJECT.config_file, record=None if DRY else PROJECT.config_checked)
 except PipelineError as err:
     sys.exit(f"{err}".replace(": ", ": error: ", 1))
 # Jobs skip re-validating exactly these bytes (see pipeline/config.py).
 os.environ[CHECKED_ENV] = config_digest(PROJECT.config_file.read_text("utf-8") if PROJECT.config_file.exists() else "")
 
-if not {"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys.argv):
+if not DRY:
     try:
         NOTE = claim(PROJECT.root)
     except RunLockError as err:
@@ -46,6 +47,12 @@ STATE = "output/.state"
 ENV = "envs/pipeline.yaml"
 
 localrules: all, site, verdict
+
+onsuccess:
+    release_timers()
+
+onerror:
+    release_timers()
 
 
 def catalog_inputs(group):

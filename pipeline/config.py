@@ -5,6 +5,7 @@ Every key has a default, so an empty file is a valid configuration.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -70,11 +71,12 @@ def _schema() -> dict[str, Any]:
 CHECKED_ENV = "CLINIC_L10N_CONFIG_CHECKED"  # set by the Snakefile: the digest of the file it validated
 
 
-def load_settings(path: Path) -> Settings:
+def load_settings(path: Path, record: Path | None = None) -> Settings:
     """Read `path` (a missing file means all defaults); raise ConfigError naming file and line.
 
-    The JSON-schema validation is skipped when the Snakefile already validated these exact bytes
-    (its jobs inherit CLINIC_L10N_CONFIG_CHECKED), which saves every job importing jsonschema.
+    The JSON-schema validation (0.1 s with jsonschema's import) is skipped when these exact bytes
+    were validated against this schema before: by the Snakefile of this run (its jobs inherit
+    CLINIC_L10N_CONFIG_CHECKED), or by an earlier run that left its digest in `record`.
     """
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -86,12 +88,27 @@ def load_settings(path: Path) -> Settings:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
     if not isinstance(data, dict):
         raise ConfigError("the configuration must be a mapping of keys to values", path)
-    checked = os.environ.get(CHECKED_ENV) == config_digest(text)
-    return settings_from_dict(data, path, validate=not checked)
+    digest = config_digest(text)
+    checked = digest in (os.environ.get(CHECKED_ENV), _recorded(record))
+    settings = settings_from_dict(data, path, validate=not checked)
+    if record is not None and not checked:
+        with contextlib.suppress(OSError):  # only a cache: an unwritable output/ is reported elsewhere
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(digest + "\n", "utf-8")
+    return settings
 
 
 def config_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """Names a configuration as validated by this schema (a new schema validates again)."""
+    schema = json.dumps(_schema(), sort_keys=True)
+    return hashlib.sha256(f"{schema}\0{text}".encode()).hexdigest()
+
+
+def _recorded(record: Path | None) -> str | None:
+    try:
+        return record.read_text("utf-8").strip() if record is not None else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.yaml",

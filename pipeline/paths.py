@@ -100,6 +100,11 @@ class Project:
         return self.state / "problems.txt"
 
     @property
+    def config_checked(self) -> Path:
+        """The digest of the last configuration that passed validation (skips validating it again)."""
+        return self.state / "config-checked"
+
+    @property
     def extract_manifest(self) -> Path:
         return self.state / "extract.json"
 

@@ -5,6 +5,8 @@ every run fails until someone types ``snakemake --unlock``. The Snakefile instea
 operating-system lock (``flock``) held for the life of the snakemake process: if another live run
 holds it, this run stops with a clear message; if not, any Snakemake lock left behind is stale and
 is removed, so a rerun after a crash simply works.
+
+It also ends the run promptly: see `release_timers`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -44,3 +47,17 @@ def claim(root: Path) -> str | None:
         shutil.rmtree(locks)
         return "note: removed the lock left by an interrupted run (nothing else is running here)"
     return None
+
+
+def release_timers() -> None:
+    """Cancel the timers Snakemake's scheduler leaves behind, so the process exits at once.
+
+    Snakemake's job rate limiter (``--max-jobs-per-timespan``, default 100/1s) starts a non-daemon
+    ``threading.Timer`` of one second after every scheduling round, only to wake the scheduler again;
+    Python waits for it at exit, which adds up to a second to every run that ran a job (measured
+    1.1 s of a 2.25 s rebuild). Called from the Snakefile's ``onsuccess``/``onerror``, when the
+    scheduler has finished and nothing waits for those wake-ups any more.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
