@@ -70,7 +70,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import build
     from .config import load_settings
     from .paths import Project
 
@@ -91,22 +90,28 @@ def _run(args: argparse.Namespace) -> int:
         print(f"catalogs: {len(problems)} problems")
         site_status = _check_site(project.site, settings.base_url)
         return 1 if problems or site_status else 0
+    # Each job module is imported only for its own command (see pipeline/jobs/__init__.py).
     if args.command == "extract":
-        build.run_extract(project, settings)
-    elif args.command == "update" and args.group is not None:
-        build.run_update_group(project, settings, args.group)
+        from .jobs.extract import run_extract
+
+        run_extract(project, settings)
     elif args.command == "update":
-        build.run_update(project, settings, args.locale)
+        from .jobs.update import run_update, run_update_group
+
+        run_update_group(project, settings, args.group) if args.group is not None else \
+            run_update(project, settings, args.locale)
     elif args.command == "render":
-        build.run_render(project, settings, args.shard)
-    elif args.command == "sitemap":
-        build.run_sitemap(project, settings)
-    elif args.command == "report":
-        build.run_report(project, settings)
-    elif args.command == "site":
-        build.run_site(project, settings)
+        from .jobs.render import run_render
+
+        run_render(project, settings, args.shard)
+    elif args.command in ("sitemap", "report", "site"):
+        from .jobs import site
+
+        {"sitemap": site.run_sitemap, "report": site.run_report, "site": site.run_site}[args.command](project, settings)
     elif args.command == "verdict":
-        problems = build.recorded_problems(project, settings)
+        from .jobs.state import recorded_problems
+
+        problems = recorded_problems(project, settings)
         for line in problems:
             log.error("%s", line if ": error: " in line else line.replace(": ", ": error: ", 1))
         if problems:

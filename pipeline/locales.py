@@ -11,7 +11,6 @@ from functools import cached_property
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.messages.plurals import get_plural
 
 from .errors import ConfigError
 
@@ -77,6 +76,8 @@ class SiteLocale:
 
     @cached_property
     def plural_forms(self) -> str:
+        from babel.messages.plurals import get_plural  # imports babel.messages.catalog: only when needed
+
         return str(get_plural(self.babel))
 
     def __str__(self) -> str:

@@ -27,6 +27,18 @@ class Memory:
             if not m.obsolete and m.reviewed and m.msgid_plural is None:
                 self.entries[m.key][m.msgstr].append(page)
 
+    def rows(self) -> list[list]:
+        """The memory as JSON-ready rows [msgctxt, msgid, msgstr, pages] (to keep it between runs)."""
+        return [[ctx, msgid, msgstr, pages] for (ctx, msgid), renderings in self.entries.items()
+                for msgstr, pages in renderings.items()]
+
+    @classmethod
+    def from_rows(cls, rows: list[list]) -> Memory:
+        memory = cls()
+        for ctx, msgid, msgstr, pages in rows:
+            memory.entries[(ctx, msgid)][msgstr] = list(pages)
+        return memory
+
     def exact(self, key: Key, page: str) -> Match | None:
         options = {s: [p for p in pages if p != page] for s, pages in self.entries.get(key, {}).items()}
         options = {s: pages for s, pages in options.items() if pages}

@@ -114,6 +114,10 @@ class Project:
     def locale_manifest(self, locale: str) -> Path:
         return self.state / "catalogs" / f"{locale}.json"
 
+    def memory(self, locale: str) -> Path:
+        """The locale's translation memory as last built (rebuilt when any reviewed entry changes)."""
+        return self.state / "memory" / f"{locale}.json"
+
     def render_manifest(self, shard: int) -> Path:
         return self.state / "render" / f"shard-{shard}.json"
 
@@ -123,6 +127,8 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """How messages name a file: relative to the project root where possible."""
+        if path.is_relative_to(self.root):  # the common case, without touching the file system
+            return path.relative_to(self.root).as_posix()
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

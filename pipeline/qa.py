@@ -20,6 +20,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -81,11 +82,18 @@ def read_glossary(path: Path, display: str) -> tuple[Term, ...]:
 class Checker:
     def __init__(self, source: SiteLocale, target: SiteLocale, glossary: tuple[Term, ...],
                  do_not_translate: tuple[str, ...]) -> None:
-        self.source_symbols = (get_decimal_symbol(source.babel), get_group_symbol(source.babel))
-        self.target_symbols = (get_decimal_symbol(target.babel), get_group_symbol(target.babel))
+        self.source, self.target = source, target
         self.glossary = glossary
         words = [rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in sorted(do_not_translate, key=len, reverse=True)]
         self.protected = re.compile("|".join([URL, EMAIL, PHONE, *words]))
+
+    @cached_property
+    def source_symbols(self) -> tuple[str, str]:  # Babel's locale data loads on first use only
+        return get_decimal_symbol(self.source.babel), get_group_symbol(self.source.babel)
+
+    @cached_property
+    def target_symbols(self) -> tuple[str, str]:
+        return get_decimal_symbol(self.target.babel), get_group_symbol(self.target.babel)
 
     def catalog(self, template: Catalog, catalog: Catalog, lines: dict[Key, int] | None = None) -> list[Finding]:
         """Findings for every reviewed entry; `lines` gives each entry's line in the file as written."""

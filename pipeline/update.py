@@ -1,7 +1,7 @@
 """Stage 2b/3: bring one locale's catalog of one page up to date with its template.
 
 read .po -> merge with the template (merge.py) -> pre-fill drafts (prefill.py) -> header -> write.
-Pure functions here; build.py does the reading and writing.
+Pure functions here; jobs/update.py does the reading and writing.
 """
 
 from __future__ import annotations

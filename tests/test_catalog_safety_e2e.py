@@ -13,9 +13,10 @@ import pytest
 from conftest import SEED, need, snakemake
 from helpers import review_all
 
-from pipeline import build
 from pipeline.config import load_settings
 from pipeline.errors import ConflictError
+from pipeline.jobs import update as update_job
+from pipeline.jobs.extract import run_extract
 from pipeline.paths import Project
 from pipeline.pofile import read_po
 
@@ -100,12 +101,12 @@ def test_a_catalog_saved_during_the_update_is_not_overwritten(project):
     saved = path.read_bytes()
     (project / "source" / "iv-ketamine-infusion.txt").write_text(
         SEED.read_text("utf-8").replace("• Headache", "• Headache or migraine"), "utf-8")
-    build.run_extract(proj, settings)
+    run_extract(proj, settings)
     pot = proj.template("iv-ketamine-infusion").read_bytes()
     es = settings.locale("es")
-    _, before, merged = build._merged(proj, es, "iv-ketamine-infusion", pot, read_earlier)  # read before the save
+    _, before, merged = update_job._merged(proj, es, "iv-ketamine-infusion", pot, read_earlier)  # read before the save
     with pytest.raises(ConflictError) as caught:
-        build._write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier, before)
+        update_job._write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier, before)
     assert str(caught.value).startswith(f"{project / PO}: changed on disk")
     assert path.read_bytes() == saved
 

@@ -1,0 +1,18 @@
+"""The jobs Snakemake runs, one module per stage (the stages themselves are pure: ../<stage>.py).
+
+    extract.py   source/*.txt -> locales/templates/*.pot                 (rule extract)
+    update.py    templates -> merged, pre-filled catalogs, publish state  (rule update, per locale group)
+    render.py    catalogs -> output/site/ pages and output/preview/       (rule render, per shard of pages)
+    site.py      sitemap, robots.txt, stylesheets, status report, problems (rule site)
+    state.py     the manifests in output/.state/ that connect them
+
+Each job reads its inputs through `paths.Project`, calls the stage modules, writes changed files
+atomically and records a manifest that the next rule depends on. Jobs are incremental inside: a
+page whose inputs (and the code and configuration) have not changed since the last run is not
+processed again, so one job per locale group or per shard of pages stays cheap on a rerun.
+Problems with one page are recorded in the manifest and reported, and every other page still
+builds; `verdict` fails the run at the end while any problem remains.
+
+A job imports only what its stage needs: an interpreter start is on the critical path of every
+rebuild, and Jinja2, the MT engines or Babel's locale data cost tens of milliseconds each.
+"""

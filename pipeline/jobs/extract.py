@@ -1,0 +1,78 @@
+"""Job `extract`: source/*.txt -> locales/templates/*.pot; manifest output/.state/extract.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import catalogcache, fsio
+from ..config import Settings
+from ..copydeck import parse_page
+from ..errors import PipelineError
+from ..extract import creation_date, same_but_date, template_for
+from ..paths import PAGE_NAME, Project
+from ..pofile import write_po
+from .state import load_manifest, report, save_manifest, stamp
+
+
+def run_extract(project: Project, settings: Settings) -> list[str]:
+    """Write the template of every source page whose bytes (or the code, or the configuration) changed."""
+    old = load_manifest(project.extract_manifest).get("pages", {})
+    current = stamp(project)
+    pages: dict[str, Any] = {}
+    errors: list[str] = []
+    for name in project.pages():
+        if not PAGE_NAME.fullmatch(name):
+            problem = (f"{project.relative(project.source(name))}: the file name must be lowercase letters, digits"
+                       " and hyphens (at most 151 characters), as it names the page's catalogs and folders")
+            report(problem, errors)
+            pages[name] = {"error": problem}
+            continue
+        data = project.source(name).read_bytes()
+        entry = {"source": fsio.digest(data)[:24], "stamp": current}
+        prev = old.get(name, {})
+        pot_now = fsio.read_bytes(project.template(name))
+        if all(prev.get(k) == v for k, v in entry.items()) and pot_now is not None \
+                and fsio.digest(pot_now)[:24] == prev.get("pot") and not prev.get("error"):
+            pages[name] = prev
+            continue
+        try:
+            page = parse_page(data, project.relative(project.source(name)), name)
+        except PipelineError as err:
+            report(err, errors)
+            pages[name] = {**prev, **entry, "error": str(err)}
+            continue
+        template = template_for(page, settings, creation_date())
+        if pot_now is None or not same_but_date(template, catalogcache.load(project, project.template(name), pot_now)):
+            text = write_po(template)
+            fsio.write_text(project.template(name), text)
+            pot_now = text.encode("utf-8")
+            catalogcache.store(project, project.template(name), pot_now, template)
+        pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text}
+    _check_source_slugs(project, pages, errors)
+    for stale in sorted(set(old) - set(pages)):
+        fsio.remove(project.template(stale), project.root)
+    save_manifest(project.extract_manifest, {"pages": pages})
+    return errors
+
+
+def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[str]) -> None:
+    from ..publish import slug_problem
+
+    owners: dict[str, list[str]] = {}
+    for name, entry in pages.items():
+        slug = entry.get("slug")
+        if slug is None or entry.get("error"):
+            continue
+        problem = slug_problem(slug)
+        if problem:
+            entry["error"] = f"{project.relative(project.source(name))}: invalid URL Slug {slug!r}: {problem}"
+            report(entry["error"], errors)
+        owners.setdefault(slug, []).append(name)
+    for slug, names in owners.items():
+        if len(names) > 1:
+            for name in names:
+                pages[name]["error"] = (f"{project.relative(project.source(name))}: URL Slug {slug!r} is also used by"
+                                        f" {', '.join(n for n in names if n != name)}")
+                report(pages[name]["error"], errors)
+
+

@@ -1,0 +1,112 @@
+"""Job `render` (per shard of pages): the published pages (output/site/) and a reviewer preview of
+every page in every locale (output/preview/); manifest output/.state/render/shard-<n>.json."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import catalogcache, fsio
+from ..config import Settings
+from ..copydeck import parse_page
+from ..errors import PipelineError
+from ..paths import Project, shard_of
+from .state import key_of, load_manifest, load_states, published_versions, report, save_manifest, stamp
+
+if TYPE_CHECKING:
+    from ..render import Link
+    from ..segments import Segment
+
+
+def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
+    """Write the published pages of this shard's pages (output/site/) and a reviewer preview of every
+    page in every configured locale (output/preview/)."""
+    path = project.render_manifest(shard)
+    old = load_manifest(path).get("pages", {})
+    extract, states = load_states(project, settings)
+    versions = published_versions(settings, extract, states)
+    current = stamp(project)
+    pages: dict[str, Any] = {}
+    errors: list[str] = []
+    for name, links in versions.items():
+        if shard_of(name, settings.render_shards) != shard:
+            continue
+        catalogs = {loc.gettext: fsio.read_bytes(project.catalog(loc.gettext, name)) for loc in settings.locales}
+        status = {code: states[code].get(name, {}) for code in catalogs}
+        key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
+                     {code: fsio.digest(data or b"") for code, data in catalogs.items()},
+                     {code: (s.get("published"), s.get("reasons")) for code, s in status.items()})
+        files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
+        files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
+                  if catalogs[loc.gettext] is not None]
+        prev = old.get(name, {})
+        unchanged = prev.get("key") == key and all((project.root / f).is_file() for f in files)
+        if unchanged or (extract[name].get("error") and prev):
+            pages[name] = prev  # a source page with an error keeps its last good build
+            continue
+        try:
+            _render_page(project, settings, name, links, catalogs, status)
+            pages[name] = {"key": key, "files": files}
+        except PipelineError as err:
+            report(err, errors)
+    _remove_stale(project, old, pages)
+    save_manifest(path, {"pages": pages})
+    return errors
+
+
+def _render_page(project: Project, settings: Settings, name: str, links: list[Link],
+                 catalogs: dict[str, bytes | None], status: dict[str, dict[str, Any]]) -> None:
+    from ..publish import state_of
+    from ..render import Link, preview_banner, render_page, state_marker
+    from ..segments import walk
+
+    page = parse_page(project.source(name).read_bytes(), project.relative(project.source(name)), name)
+    parsed = {code: catalogcache.load(project, project.catalog(code, name), data).by_key()
+              for code, data in catalogs.items() if data is not None}
+    for link in links:
+        localised = page
+        if link.locale != settings.source_locale:
+            where = project.relative(project.catalog(link.locale.gettext, name))
+            localised = walk(page, _translator(parsed[link.locale.gettext], where))
+        html = render_page(localised, settings, link, links)
+        fsio.write_text(project.page_file(link.locale.url_segment, link.slug), html)
+    for locale in settings.locales:
+        translations = parsed.get(locale.gettext)
+        if translations is None:
+            continue
+        marks: dict[tuple[int, str], str] = {}
+
+        def draft(segment: Segment, translations: dict = translations, marks: dict = marks) -> str:
+            message = translations.get(segment.key)
+            text = message.msgstr if message is not None and message.translated else segment.text
+            marks[(segment.line, text)] = state_of(message)
+            return text
+
+        localised = walk(page, draft)
+        info = status.get(locale.gettext, {})
+        counts = info.get("counts", {}).get("messages", {})
+        banner = preview_banner(locale, counts, bool(info.get("published")), info.get("reasons", []))
+        here = Link(locale, links[0].slug, settings.base_url)
+        html = render_page(localised, settings, here, [], mark=state_marker(marks, settings.source_locale),
+                           preview_banner=banner)
+        fsio.write_text(project.preview_file(locale.url_segment, links[0].slug), html)
+
+
+def _translator(translations: dict, where: str):
+    def translate(segment: Segment) -> str:
+        message = translations.get(segment.key)
+        if message is None or not message.reviewed:
+            raise PipelineError(f"no reviewed translation for {segment.text[:60]!r}", where)
+        return message.msgstr.strip() if segment.role == "URL slug" else message.msgstr
+
+    return translate
+
+
+def _remove_stale(project: Project, old: dict[str, Any], new: dict[str, Any]) -> None:
+    keep = {f for entry in new.values() for f in entry.get("files", [])}
+    for entry in old.values():
+        for file in entry.get("files", []):
+            if file not in keep:
+                path = project.root / file
+                fsio.remove(path, project.site if project.site in path.parents else project.preview)
+
+

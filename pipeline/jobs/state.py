@@ -1,0 +1,91 @@
+"""The manifests in output/.state/: what each job recorded, and what the next one reads."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import fsio
+from ..config import Settings
+from ..errors import PipelineError
+from ..paths import Project
+
+if TYPE_CHECKING:
+    from ..render import Link
+
+log = logging.getLogger("clinic_l10n")
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def save_manifest(path: Path, data: dict[str, Any]) -> None:
+    # Compact on purpose: json's C encoder only serves indent=None (indenting costs 10x the time).
+    fsio.write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+
+
+@cache
+def code_digest() -> str:
+    """Changes whenever the package's code or templates change, so outputs are rebuilt."""
+    package = Path(__file__).parent.parent
+    parts = [p.read_bytes() for p in sorted(package.rglob("*")) if p.suffix in (".py", ".j2", ".css", ".json")]
+    return fsio.digest(b"\0".join(parts))[:16]
+
+
+def stamp(project: Project) -> str:
+    config = fsio.read_bytes(project.config_file) or b""
+    return fsio.digest(code_digest().encode() + config)[:16]
+
+
+def key_of(*parts: object) -> str:
+    return fsio.digest(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8"))[:24]
+
+
+def report(problem: PipelineError | str, errors: list[str]) -> None:
+    text = str(problem)
+    log.error("%s", text if ": error: " in text else text.replace(": ", ": error: ", 1))
+    errors.append(text)
+
+
+def load_states(project: Project, settings: Settings) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The extract manifest's pages, and each locale manifest's pages: what downstream jobs read."""
+    extract = load_manifest(project.extract_manifest).get("pages", {})
+    states = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
+              for loc in settings.locales}
+    return extract, states
+
+
+def published_versions(settings: Settings, extract: dict[str, Any],
+                       states: dict[str, dict[str, Any]]) -> dict[str, list[Link]]:
+    """For every page whose source parses: its published versions, source language first."""
+    from ..render import Link
+
+    result: dict[str, list[Link]] = {}
+    for name, entry in sorted(extract.items()):
+        if not entry.get("slug"):
+            continue  # never parsed; a page that parsed before and is broken now keeps its last build
+        links = [Link(settings.source_locale, entry["slug"], settings.base_url)]
+        for loc in settings.locales:
+            state = states[loc.gettext].get(name, {})
+            if state.get("published") and state.get("slug"):
+                links.append(Link(loc, state["slug"], settings.base_url))
+        result[name] = links
+    return result
+
+
+def recorded_problems(project: Project, settings: Settings) -> list[str]:
+    """Every error the last run recorded in a manifest: what `verdict` reports."""
+    found: list[str] = []
+    manifests = [project.extract_manifest] + [project.locale_manifest(loc.gettext) for loc in settings.locales]
+    for manifest in manifests:
+        for entry in load_manifest(manifest).get("pages", {}).values():
+            if entry.get("error"):
+                found.append(entry["error"])
+    return found

@@ -1,0 +1,235 @@
+"""Job `update` (per group of locales): templates -> merged catalogs, drafts for empty entries,
+QA and the publication decision; manifest output/.state/catalogs/<locale>.json per locale."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from .. import catalogcache, fsio
+from ..catalog import Catalog, Key
+from ..config import Settings
+from ..errors import PipelineError
+from ..extract import same_but_date
+from ..locales import SiteLocale
+from ..memory import Memory
+from ..paths import Project
+from ..pofile import format_po
+from ..publish import decide
+from ..qa import Checker, read_glossary
+from ..update import check_header, updated
+from .state import key_of, load_manifest, report, save_manifest, stamp
+
+log = logging.getLogger("clinic_l10n")
+SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
+
+
+def run_update_group(project: Project, settings: Settings, group: int) -> list[str]:
+    """Update the catalogs of every locale in one group (one job, one interpreter start)."""
+    locales = settings.locale_groups()[group]
+    errors: list[str] = []
+    for locale in locales:
+        errors += run_update(project, settings, locale.gettext)
+    digests = {loc.gettext: fsio.digest(fsio.read_bytes(project.locale_manifest(loc.gettext)) or b"")[:24]
+               for loc in locales}
+    save_manifest(project.group_manifest(group), {"locales": digests})
+    return errors
+
+
+def run_update(project: Project, settings: Settings, code: str) -> list[str]:
+    """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po, pre-fill drafts for
+    the empty entries (memory, then one machine-translation batch), and decide publication.
+
+    A page is processed again when its template or catalog changed, or when it still has empty
+    entries and the translation memory (the reviewed entries of all pages) changed since."""
+    locale = settings.locale(code)
+    path = project.locale_manifest(locale.gettext)
+    old = load_manifest(path).get("pages", {})
+    extract = load_manifest(project.extract_manifest).get("pages", {})
+    current = stamp(project)
+    pots = {name: fsio.read_bytes(project.template(name)) for name in sorted(extract)}
+    pos = {name: fsio.read_bytes(project.catalog(locale.gettext, name)) for name in pots}
+    pages: dict[str, Any] = {}
+    errors: list[str] = []
+    work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
+    existing: dict[str, Catalog | None] = {}  # page -> the catalog as read (parsed once per job)
+
+    def take(name: str) -> None:
+        try:
+            template, existing[name], merged = _merged(project, locale, name, pots[name] or b"", pos[name])
+            work[name] = (template, merged)
+        except PipelineError as err:
+            report(err, errors)
+            pages[name] = _failed(err, old.get(name, {}))
+
+    own = {n: key_of(current, fsio.digest(b), fsio.digest(pos[n] or b"")) for n, b in pots.items() if b is not None}
+    for name in own:
+        prev = old.get(name, {})
+        if prev.get("own") == own[name] and not prev.get("error"):
+            pages[name] = prev
+        else:
+            take(name)
+    memory_key = key_of(sorted((n, _reviewed_digest(work[n][1]) if n in work else pages.get(n, {}).get("reviewed"))
+                               for n in own))
+    for name, prev in list(pages.items()):
+        if prev.get("counts", {}).get("messages", {}).get("untranslated", 0) and prev.get("memory") != memory_key:
+            take(name)  # empty entries, and the memory changed: it may draft them now
+    drafted = _prefill(project, settings, locale, work, {n: pos[n] for n in own}, memory_key)
+    checker = _checker(project, settings, locale, errors)
+    for name, (template, catalog) in work.items():
+        try:
+            written, lines = _write_catalog(project, locale, name, catalog, pos[name], existing[name])
+        except PipelineError as err:
+            report(err, errors)
+            pages[name] = _failed(err, old.get(name, {}))
+            continue
+        status = _status(project, name, locale, template, catalog, checker, lines)
+        status["own"] = key_of(current, fsio.digest(pots[name] or b""), fsio.digest(written))
+        status["reviewed"] = _reviewed_digest(catalog)
+        status["memory"] = memory_key
+        pages[name] = status
+    if drafted:
+        log.info("%s: %s", locale.gettext, drafted)
+    _unique_slugs(pages, project, locale)
+    save_manifest(path, {"locale": locale.gettext, "pages": pages})
+    return errors
+
+
+def _reviewed_digest(catalog: Catalog) -> str:
+    """What this catalog contributes to the translation memory."""
+    return key_of(sorted([m.msgctxt or "", m.msgid, m.msgstr] for m in catalog.live if m.reviewed))
+
+
+def _failed(err: PipelineError, prev: dict[str, Any]) -> dict[str, Any]:
+    return {"own": None, "error": str(err), "published": False, "publishable": False,
+            "reasons": [f"catalog error: {err}"], "slug": None, "counts": prev.get("counts", {})}
+
+
+def _merged(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
+            po_bytes: bytes | None) -> tuple[Catalog, Catalog | None, Catalog]:
+    """(template, the catalog as it is on disk or None, the catalog merged with the template)."""
+    template = catalogcache.load(project, project.template(name), pot_bytes)
+    existing = None
+    if po_bytes is not None:
+        where = project.relative(project.catalog(locale.gettext, name))
+        existing = catalogcache.load(project, project.catalog(locale.gettext, name), po_bytes)
+        check_header(existing, locale, where)
+    return template, existing, updated(template, existing, locale)
+
+
+def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
+             pos: dict[str, bytes | None], memory_key: str) -> str:
+    """Fill empty entries in place in `work`; returns a summary for the log."""
+    if not any(not m.translated for _, c in work.values() for m in c.live):
+        return ""
+    from .. import machine, prefill  # only when something is to be drafted
+    from ..mtcache import Cache
+    from ..protect import protected_pattern
+
+    outcome = prefill.Outcome()
+    memory = _memory(project, locale, work, pos, memory_key)
+    for name, (template, catalog) in list(work.items()):
+        work[name] = (template, prefill.fill_from_memory(name, catalog, memory, settings.tm_min_similarity, outcome))
+    engine = machine.engine_for(settings.machine_translation, settings.source_locale, locale)
+    if engine is not None and any(not m.translated for _, c in work.values() for m in c.live):
+        cache = Cache(project.root / settings.machine_translation.cache, engine.provider, engine.engine,
+                      settings.source_locale.gettext, locale.gettext)
+        try:
+            filled = prefill.fill_from_machine({n: c for n, (_, c) in work.items()}, engine, cache,
+                                               protected_pattern(settings.do_not_translate), outcome)
+        finally:
+            cache.close()
+        work.update({n: (work[n][0], c) for n, c in filled.items()})
+    if outcome.failed:
+        log.warning("warning: machine translation for %s failed, its empty entries stay empty and the build goes"
+                    " on: %s", locale.gettext, outcome.failed)
+    if outcome.masks_lost:
+        log.warning("warning: %s: %d machine drafts dropped because protected text (numbers, contacts, terms)"
+                    " did not come back intact", locale.gettext, outcome.masks_lost)
+    if not outcome.memory and not outcome.machine:
+        return ""
+    return f"drafted {outcome.memory} entries from translation memory, {outcome.machine} by machine translation"
+
+
+def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
+            pos: dict[str, bytes | None], memory_key: str) -> Memory:
+    """The reviewed entries of all the locale's catalogs. `memory_key` names that set of entries, so
+    the memory built for it last time is reused instead of reading every catalog again."""
+    saved = load_manifest(project.memory(locale.gettext))
+    if saved.get("key") == memory_key:
+        return Memory.from_rows(saved["rows"])
+    memory = Memory()
+    for name, data in pos.items():
+        if name in work:
+            memory.add(name, work[name][1])
+        elif data is not None:
+            try:
+                memory.add(name, catalogcache.load(project, project.catalog(locale.gettext, name), data))
+            except PipelineError:
+                continue  # reported by that page's own update
+    save_manifest(project.memory(locale.gettext), {"key": memory_key, "rows": memory.rows()})
+    return memory
+
+
+def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
+                   existing: Catalog | None) -> tuple[bytes, dict[Key, int]]:
+    """Write the catalog unless it equals what is on disk; refuse if the file changed since it was read.
+    Returns the file's bytes and the line where each entry starts (for messages that name a line)."""
+    po_path = project.catalog(locale.gettext, name)
+    if po_bytes is not None and existing is not None and same_but_date(catalog, existing):
+        return po_bytes, {m.key: m.line for m in existing.live}
+    text, lines = format_po(catalog)
+    fsio.write_text(po_path, text, expect=po_bytes, durable=True)
+    catalogcache.store(project, po_path, text.encode("utf-8"), catalog)
+    return text.encode("utf-8"), lines
+
+
+def _checker(project: Project, settings: Settings, locale: SiteLocale, errors: list[str]) -> Checker:
+    path = project.glossary(locale.gettext)
+    try:
+        glossary = read_glossary(path, project.relative(path))
+    except PipelineError as err:
+        report(err, errors)
+        glossary = ()
+    return Checker(settings.source_locale, locale, glossary, settings.do_not_translate)
+
+
+def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, catalog: Catalog,
+            checker: Checker, lines: dict[Key, int]) -> dict[str, Any]:
+    where = project.relative(project.catalog(locale.gettext, name))
+    findings = checker.catalog(template, catalog, lines)
+    for finding in findings:
+        log.warning("%s", finding.render(where))
+    blocking = tuple(f"QA: {finding.render(where)}" for finding in findings if finding.blocking)
+    slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
+    slug_key = slug_entry.key if slug_entry else SLUG_KEY
+    version = decide(name, locale.gettext, template, catalog, slug_key, blocking)
+    return {
+        "findings": [{"where": f"{where}:{f.line}", "check": f.check, "message": f.message, "blocking": f.blocking}
+                     for f in findings],
+        "slug": version.slug,
+        "publishable": version.published,
+        "published": version.published,
+        "reasons": list(version.reasons),
+        "counts": version.counts.as_dict(),
+    }
+
+
+def _unique_slugs(pages: dict[str, Any], project: Project, locale: SiteLocale) -> None:
+    owners: dict[str, list[str]] = {}
+    for name, entry in pages.items():
+        entry["published"] = entry.get("publishable", False)
+        entry["reasons"] = [r for r in entry.get("reasons", []) if not r.startswith("URL slug ")]
+        if entry.get("slug") and entry["publishable"]:
+            owners.setdefault(entry["slug"], []).append(name)
+    for slug, names in owners.items():
+        if len(names) < 2:
+            continue
+        for name in names:
+            others = ", ".join(n for n in names if n != name)
+            pages[name]["published"] = False
+            pages[name]["reasons"].append(f"URL slug {slug!r} is also the slug of {others} in {locale.gettext}")
+            log.warning("%s: warning: URL slug %r is also used by %s; not published",
+                        project.relative(project.catalog(locale.gettext, name)), slug, others)
+
+
