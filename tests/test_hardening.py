@@ -200,11 +200,15 @@ def test_bad_configuration_is_one_clear_message_and_writes_nothing(project, conf
 
 
 def test_a_second_run_while_one_runs_is_refused(project):
-    for i in range(15):
+    for i in range(40):  # a run of a few seconds
         text = (project / "source" / "iv-ketamine-infusion.txt").read_text()
         (project / "source" / f"p-{i}.txt").write_text(text.replace("iv-ketamine-infusion", f"p-{i}"))
     first = subprocess.Popen([need("snakemake"), "all"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(2.5)
+    lock = project / ".snakemake" / "clinic-l10n.lock"
+    deadline = time.monotonic() + 60
+    while f"pid {first.pid}" not in (lock.read_text() if lock.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the first run holds the lock
+    assert first.poll() is None, "the first run ended before the second could start"
     second = snakemake(project, "all", check=False)
     first.communicate()
     assert second.returncode != 0
