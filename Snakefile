@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline.config import CHECKED_ENV, config_digest, load_settings
 from pipeline.errors import PipelineError
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
+from pipeline.jobs.state import code_digest
 from pipeline.paths import Project, shard_of
 from pipeline.runlock import RunLockError, claim, release_timers
 
@@ -40,6 +41,7 @@ if not DRY:
         sweep_temporaries(PROJECT.root)
 
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
+CODE = code_digest()  # a parameter of every job: a new version of the package reruns them (params trigger)
 PAGES = PROJECT.pages()
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
 SHARDS = sorted({shard_of(page, SETTINGS.render_shards) for page in PAGES})
@@ -90,6 +92,7 @@ rule extract:
         "output/logs/extract.log",
     params:
         cli=CLI,
+        code=CODE,
     conda:
         ENV
     shell:
@@ -107,6 +110,7 @@ rule update:
         "output/logs/update/group-{group}.log",
     params:
         cli=CLI,
+        code=CODE,
     conda:
         ENV
     shell:
@@ -123,6 +127,7 @@ rule render:
         "output/logs/render/shard-{shard}.log",
     params:
         cli=CLI,
+        code=CODE,
     conda:
         ENV
     shell:
@@ -142,6 +147,7 @@ rule site:
         "output/logs/site.log",
     params:
         cli=CLI,
+        code=CODE,
     conda:
         ENV
     shell:
@@ -170,6 +176,7 @@ rule check:
         "output/logs/check.log",
     params:
         cli=CLI,
+        code=CODE,
     conda:
         ENV
     shell:
