@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.config import CHECKED_ENV, config_digest, load_settings
 from pipeline.errors import PipelineError
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
-from pipeline.jobs.state import code_digest
+from pipeline.jobs.state import code_digest, compile_code
 from pipeline.paths import Project, shard_of
 from pipeline.runlock import RunLockError, claim, release_timers
 
@@ -39,6 +39,7 @@ if not DRY:
     if NOTE:  # the last run was interrupted: remove its half-written temporaries (never a real file)
         print(NOTE, file=sys.stderr)
         sweep_temporaries(PROJECT.root)
+    compile_code()
 
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
 CODE = code_digest()  # a parameter of every job: a new version of the package reruns them (params trigger)

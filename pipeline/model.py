@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .locales import SiteLocale
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +65,16 @@ class Segment:
     @property
     def key(self) -> tuple[str | None, str]:
         return (self.context, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One published version of a page: the unit of hreflang, the language switcher and the sitemap."""
+
+    locale: SiteLocale
+    slug: str
+    base_url: str
+
+    @property
+    def href(self) -> str:
+        return f"{self.base_url}/{self.locale.url_segment}/{self.slug}/"

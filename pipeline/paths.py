@@ -114,6 +114,10 @@ class Project:
     def locale_manifest(self, locale: str) -> Path:
         return self.state / "catalogs" / f"{locale}.json"
 
+    @property
+    def compiled_templates(self) -> Path:
+        return self.state / "templates"
+
     def memory(self, locale: str) -> Path:
         """The locale's translation memory as last built (rebuilt when any reviewed entry changes)."""
         return self.state / "memory" / f"{locale}.json"

@@ -9,28 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .config import Settings
 from .locales import SiteLocale
-from .model import Page, Text
+from .model import Link, Page, Text
 
 STYLESHEET_PATH = "assets/site.css"
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    locale: SiteLocale
-    slug: str
-    base_url: str
-
-    @property
-    def href(self) -> str:
-        return f"{self.base_url}/{self.locale.url_segment}/{self.slug}/"
 
 
 @cache
@@ -38,6 +27,15 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     return env
+
+
+def cache_compiled_templates(folder: Path) -> None:
+    """Keep the compiled templates in `folder`: every job is a new process, and compiling them
+    again costs each one tens of milliseconds. (Jinja2 checks each against its template's source.)"""
+    from jinja2 import FileSystemBytecodeCache
+
+    folder.mkdir(parents=True, exist_ok=True)
+    _environment().bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def stylesheet() -> str:

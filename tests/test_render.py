@@ -8,7 +8,8 @@ from lxml import html
 from pipeline.config import settings_from_dict
 from pipeline.copydeck import read_page
 from pipeline.locales import SiteLocale
-from pipeline.render import Link, json_ld, render_page
+from pipeline.model import Link
+from pipeline.render import json_ld, render_page
 from pipeline.segments import walk
 
 SETTINGS = settings_from_dict({})

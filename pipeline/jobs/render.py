@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .. import catalogcache, fsio
-from ..config import Settings
-from ..copydeck import parse_page
+from .. import fsio
 from ..errors import PipelineError
 from ..paths import Project, shard_of
 from .state import key_of, load_manifest, load_states, published_versions, report, save_manifest, stamp
 
 if TYPE_CHECKING:
-    from ..render import Link
+    from ..config import Settings
+    from ..model import Link
     from ..segments import Segment
 
 
@@ -30,20 +29,21 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     for name, links in versions.items():
         if shard_of(name, settings.render_shards) != shard:
             continue
-        catalogs = {loc.gettext: fsio.read_bytes(project.catalog(loc.gettext, name)) for loc in settings.locales}
-        status = {code: states[code].get(name, {}) for code in catalogs}
+        # A page is rendered again when its source, its published versions, or one of its catalogs
+        # (as the update job recorded it: "own" names the catalog's bytes) or their state changed.
+        status = {loc.gettext: states[loc.gettext][name] for loc in settings.locales if name in states[loc.gettext]}
         key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
-                     {code: fsio.digest(data or b"") for code, data in catalogs.items()},
-                     {code: (s.get("published"), s.get("reasons")) for code, s in status.items()})
+                     {code: (s.get("own"), s.get("published"), s.get("reasons")) for code, s in status.items()})
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
         files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
-                  if catalogs[loc.gettext] is not None]
+                  if loc.gettext in status]
         prev = old.get(name, {})
         unchanged = prev.get("key") == key and all((project.root / f).is_file() for f in files)
         if unchanged or (extract[name].get("error") and prev):
             pages[name] = prev  # a source page with an error keeps its last good build
             continue
         try:
+            catalogs = {code: fsio.read_bytes(project.catalog(code, name)) for code in status}
             _render_page(project, settings, name, links, catalogs, status)
             pages[name] = {"key": key, "files": files}
         except PipelineError as err:
@@ -55,9 +55,14 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
 
 def _render_page(project: Project, settings: Settings, name: str, links: list[Link],
                  catalogs: dict[str, bytes | None], status: dict[str, dict[str, Any]]) -> None:
+    from .. import catalogcache
+    from ..copydeck import parse_page
+    from ..model import Link
     from ..publish import state_of
-    from ..render import Link, preview_banner, render_page, state_marker
+    from ..render import cache_compiled_templates, preview_banner, render_page, state_marker
     from ..segments import walk
+
+    cache_compiled_templates(project.compiled_templates)
 
     page = parse_page(project.source(name).read_bytes(), project.relative(project.source(name)), name)
     parsed = {code: catalogcache.load(project, project.catalog(code, name), data).by_key()
