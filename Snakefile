@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.config import CHECKED_ENV, config_digest, load_settings
 from pipeline.errors import PipelineError
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
-from pipeline.jobs.state import code_digest, compile_code
+from pipeline.jobs.state import code_digest, compile_code, reopen_incomplete
 from pipeline.paths import Project, shard_of
 from pipeline.runlock import RunLockError, claim, release_timers
 
@@ -46,7 +46,10 @@ CODE = code_digest()  # a parameter of every job: a new version of the package r
 PAGES = PROJECT.pages()
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
 SHARDS = sorted({shard_of(page, SETTINGS.render_shards) for page in PAGES})
+if not DRY:  # pages and site files are not Snakemake outputs: a job whose files were deleted runs again
+    reopen_incomplete(PROJECT, [PROJECT.render_manifest(shard) for shard in SHARDS] + [PROJECT.site_manifest])
 STATE = "output/.state"
+TEMPLATES = "locales/templates"
 ENV = "envs/pipeline.yaml"
 
 localrules: all, site, verdict
@@ -77,7 +80,7 @@ def catalog_inputs(group):
 rule all:
     input:
         f"{STATE}/verdict.ok",
-        "output/site/sitemap.xml",
+        f"{STATE}/site.json",
         "output/reports/status.json",
         "output/reports/status.html",
 
@@ -86,6 +89,7 @@ rule extract:
     input:
         sources=[f"source/{page}.txt" for page in PAGES],
         folder="source",
+        templates=[TEMPLATES] if os.path.isdir(TEMPLATES) else [],  # a deleted template is written again
         config="config/config.yaml",
     output:
         update(f"{STATE}/extract.json"),
@@ -140,7 +144,7 @@ rule site:
         extract=f"{STATE}/extract.json",
         catalogs=expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
     output:
-        sitemap="output/site/sitemap.xml",
+        files=update(f"{STATE}/site.json"),  # lists sitemap.xml, robots.txt, stylesheets (Snakemake would touch them)
         json="output/reports/status.json",
         html="output/reports/status.html",
         problems=f"{STATE}/problems.txt",

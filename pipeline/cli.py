@@ -105,9 +105,12 @@ def _run(args: argparse.Namespace) -> int:
 
         run_render(project, settings, args.shard)
     elif args.command in ("sitemap", "report", "site"):
-        from .jobs import site
+        from .jobs.site import run_report, run_site, run_sitemap
 
-        {"sitemap": site.run_sitemap, "report": site.run_report, "site": site.run_site}[args.command](project, settings)
+        if args.command == "sitemap":
+            run_sitemap(project, settings)
+        else:
+            (run_report if args.command == "report" else run_site)(project, settings)
     elif args.command == "verdict":
         from .jobs.state import recorded_problems
 

@@ -122,6 +122,10 @@ class Project:
         """The locale's translation memory as last built (rebuilt when any reviewed entry changes)."""
         return self.state / "memory" / f"{locale}.json"
 
+    @property
+    def site_manifest(self) -> Path:
+        return self.state / "site.json"
+
     def render_manifest(self, shard: int) -> Path:
         return self.state / "render" / f"shard-{shard}.json"
 

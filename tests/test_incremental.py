@@ -35,3 +35,36 @@ def test_a_new_version_of_the_package_rebuilds_what_it_makes(project, tmp_path):
     assert "Nothing to be done" not in out
     assert css.read_text().startswith("/* new release */")
     assert "Nothing to be done" in run()
+
+
+def test_deleting_the_web_root_rebuilds_every_page(project):
+    snakemake(project, "all")
+    site = project / "output" / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    shutil.rmtree(site)
+    (project / "output" / "preview" / "es").rename(project / "preview-es-moved")
+    snakemake(project, "all")
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert any((project / "output" / "preview" / "es").rglob("index.html"))
+    assert "Nothing to be done" in snakemake(project, "all").stderr
+
+
+def test_a_deleted_template_is_written_again(project):
+    snakemake(project, "all")
+    pot = project / "locales" / "templates" / "iv-ketamine-infusion.pot"
+    text = pot.read_bytes()
+    pot.unlink()
+    snakemake(project, "all")
+    assert pot.read_bytes() == text
+
+
+def test_a_body_edit_rewrites_only_that_page_not_the_sitemap(project):
+    snakemake(project, "all")
+    site = project / "output" / "site"
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    source = project / "source" / "iv-ketamine-infusion.txt"
+    source.write_text(source.read_text().replace("Headache", "Headache or migraine", 1))
+    snakemake(project, "all")
+    touched = {p.relative_to(site).as_posix() for p, ns in before.items() if p.stat().st_mtime_ns != ns}
+    assert touched == {"en-gb/iv-ketamine-infusion/index.html"}

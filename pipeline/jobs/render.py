@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from .. import fsio
 from ..errors import PipelineError
 from ..paths import Project, shard_of
-from .state import key_of, load_manifest, load_states, published_versions, report, save_manifest, stamp
+from .state import key_of, load_states, previous_manifest, published_versions, report, save_manifest, stamp
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -20,7 +20,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     """Write the published pages of this shard's pages (output/site/) and a reviewer preview of every
     page in every configured locale (output/preview/)."""
     path = project.render_manifest(shard)
-    old = load_manifest(path).get("pages", {})
+    old = previous_manifest(path).get("pages", {})
     extract, states = load_states(project, settings)
     versions = published_versions(settings, extract, states)
     current = stamp(project)

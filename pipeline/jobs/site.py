@@ -3,11 +3,12 @@ the list of problems the run recorded (output/.state/problems.txt, which rule `v
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import fsio
 from ..paths import Project
-from .state import load_states, problems_in, published_versions
+from .state import load_states, problems_in, published_versions, save_manifest
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -19,8 +20,9 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     """The site-wide files in one job: sitemap, robots.txt, stylesheets, status report, and the list
     of problems the run recorded (output/.state/problems.txt, which `verdict` reads)."""
     states = load_states(project, settings)
-    run_sitemap(project, settings, states)
+    files = run_sitemap(project, settings, states)
     run_report(project, settings, states)
+    save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files]})
     problems = problems_in(*states)
     text = "".join(p.replace(": ", ": error: ", 1) + "\n" if ": error: " not in p else p + "\n" for p in problems)
     if problems:
@@ -29,8 +31,8 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     return problems
 
 
-def run_sitemap(project: Project, settings: Settings, states: States | None = None) -> list[str]:
-    """output/site/sitemap.xml, robots.txt and the stylesheet."""
+def run_sitemap(project: Project, settings: Settings, states: States | None = None) -> list[Path]:
+    """output/site/sitemap.xml, robots.txt and the stylesheets; returns the files it wrote."""
     from ..render import stylesheet
     from ..sitemap import sitemap_xml
 
@@ -40,7 +42,7 @@ def run_sitemap(project: Project, settings: Settings, states: States | None = No
     fsio.write_text(project.site / "robots.txt", robots)
     fsio.write_text(project.stylesheet, stylesheet())
     fsio.write_text(project.preview / "assets" / "site.css", stylesheet())
-    return []
+    return [project.sitemap, project.site / "robots.txt", project.stylesheet, project.preview / "assets" / "site.css"]
 
 
 def run_report(project: Project, settings: Settings, states: States | None = None) -> list[str]:

@@ -29,6 +29,36 @@ def load_manifest(path: Path) -> dict[str, Any]:
 def save_manifest(path: Path, data: dict[str, Any]) -> None:
     # Compact on purpose: json's C encoder only serves indent=None (indenting costs 10x the time).
     fsio.write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+    _set_aside(path).unlink(missing_ok=True)  # see reopen_incomplete
+
+
+def listed_files(manifest: dict[str, Any]) -> list[str]:
+    """The files a render or site manifest says its job wrote (relative to the project root)."""
+    pages = manifest.get("pages", {}).values()
+    return [*manifest.get("files", []), *(f for page in pages for f in page.get("files", []))]
+
+
+def reopen_incomplete(project: Project, manifests: list[Path]) -> list[Path]:
+    """Set aside each manifest whose job's files are not all there (someone deleted output/site, say),
+    so Snakemake reruns that job, which writes what is missing. (Ageing the manifest would not do:
+    Snakemake skips a job whose newer inputs have the checksums it recorded.) The job still reads
+    the set-aside manifest (`previous_manifest`): it needs it to remove the files of deleted pages."""
+    reopened = []
+    for manifest in manifests:
+        files = listed_files(load_manifest(manifest))
+        if files and not all((project.root / f).is_file() for f in files):
+            manifest.replace(_set_aside(manifest))
+            reopened.append(manifest)
+    return reopened
+
+
+def previous_manifest(path: Path) -> dict[str, Any]:
+    """What the job of `path` recorded last time, even if it was set aside by `reopen_incomplete`."""
+    return load_manifest(path) or load_manifest(_set_aside(path))
+
+
+def _set_aside(manifest: Path) -> Path:
+    return manifest.with_name(manifest.name + ".reopened")
 
 
 @cache
