@@ -81,8 +81,6 @@ rule all:
     input:
         f"{STATE}/verdict.ok",
         f"{STATE}/site.json",
-        "output/reports/status.json",
-        "output/reports/status.html",
 
 
 rule extract:
@@ -144,9 +142,9 @@ rule site:
         extract=f"{STATE}/extract.json",
         catalogs=expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
     output:
-        files=update(f"{STATE}/site.json"),  # lists sitemap.xml, robots.txt, stylesheets (Snakemake would touch them)
-        json="output/reports/status.json",
-        html="output/reports/status.html",
+        # Lists sitemap.xml, robots.txt, stylesheets and the status report: as outputs, Snakemake
+        # would delete them before the job and touch them after it, changing them for nothing.
+        files=update(f"{STATE}/site.json"),
         problems=f"{STATE}/problems.txt",
     log:
         "output/logs/site.log",

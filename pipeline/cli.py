@@ -70,10 +70,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .config import load_settings
     from .paths import Project
 
     project = Project(args.root.resolve())
+    if args.command == "render":
+        from .jobs.render import is_current
+
+        if is_current(project, args.shard):  # before loading the configuration: see is_current
+            logging.getLogger("clinic_l10n").info("render shard %d: nothing changed", args.shard)
+            return 0
+    from .config import load_settings
+
     settings = load_settings(project.config_file)
     log = logging.getLogger("clinic_l10n")
     if args.command == "validate-config":
@@ -103,7 +110,8 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "render":
         from .jobs.render import run_render
 
-        run_render(project, settings, args.shard)
+        if run_render(project, settings, args.shard):
+            return 1  # a page could not be written (the log says why): the job fails and runs again next time
     elif args.command in ("sitemap", "report", "site"):
         from .jobs.site import run_report, run_site, run_sitemap
 

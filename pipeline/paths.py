@@ -84,6 +84,10 @@ class Project:
         return self.reports / "status.html"
 
     @property
+    def status_files(self) -> list[Path]:
+        return [self.status_json, self.status_html]
+
+    @property
     def sitemap(self) -> Path:
         return self.site / "sitemap.xml"
 
@@ -125,6 +129,11 @@ class Project:
     @property
     def site_manifest(self) -> Path:
         return self.state / "site.json"
+
+    def locale_manifests(self) -> list[Path]:
+        """Every locale manifest there is (configured or not any more), in a stable order."""
+        folder = self.state / "catalogs"
+        return sorted(p for p in folder.glob("*.json") if not p.name.startswith("group-")) if folder.is_dir() else []
 
     def render_manifest(self, shard: int) -> Path:
         return self.state / "render" / f"shard-{shard}.json"

@@ -11,19 +11,27 @@ import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .config import Settings
 from .locales import SiteLocale
 from .model import Link, Page, Text
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 STYLESHEET_PATH = "assets/site.css"
+
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # imported by the jobs that render
+
     env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True)
     return env
@@ -39,7 +47,7 @@ def cache_compiled_templates(folder: Path) -> None:
 
 
 def stylesheet() -> str:
-    return (_environment().loader.get_source(_environment(), "site.css")[0])  # type: ignore[union-attr]
+    return (TEMPLATES / "site.css").read_text("utf-8")
 
 
 def json_ld(data: object) -> Markup:

@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any
 from .. import fsio
 from ..errors import PipelineError
 from ..paths import Project, shard_of
-from .state import key_of, load_states, previous_manifest, published_versions, report, save_manifest, stamp
+from .state import (
+    key_of,
+    listed_files,
+    load_manifest,
+    load_states,
+    previous_manifest,
+    published_versions,
+    report,
+    save_manifest,
+    stamp,
+)
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -16,10 +26,33 @@ if TYPE_CHECKING:
     from ..segments import Segment
 
 
+def is_current(project: Project, shard: int) -> bool:
+    """True when nothing the shard's pages depend on changed since its last run and its files are all
+    there. Checked before the configuration, Babel or Jinja2 are loaded: a shard with no edited page
+    costs little more than its interpreter start (in a rebuild after one edit, all shards but one)."""
+    manifest = load_manifest(project.render_manifest(shard))
+    shards = manifest.get("shards")
+    return isinstance(shards, int) and manifest.get("inputs") == _inputs(project, shard, shards) \
+        and all((project.root / f).is_file() for f in listed_files(manifest))
+
+
+def _inputs(project: Project, shard: int, shards: int) -> str:
+    """Names everything the shard's pages are rendered from: the code and configuration, every source
+    page's digest and slug (the extract manifest), and each locale's state of the shard's pages
+    (their catalogs' digests, publication, reasons, counts)."""
+    extract = fsio.digest(fsio.read_bytes(project.extract_manifest) or b"")
+    states = []
+    for manifest in project.locale_manifests():
+        pages = load_manifest(manifest).get("pages", {})
+        states.append((manifest.name, sorted((n, e) for n, e in pages.items() if shard_of(n, shards) == shard)))
+    return key_of(stamp(project), extract, states)
+
+
 def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     """Write the published pages of this shard's pages (output/site/) and a reviewer preview of every
     page in every configured locale (output/preview/)."""
     path = project.render_manifest(shard)
+    inputs = _inputs(project, shard, settings.render_shards)  # before reading them: a later change reruns it
     old = previous_manifest(path).get("pages", {})
     extract, states = load_states(project, settings)
     versions = published_versions(settings, extract, states)
@@ -31,7 +64,9 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
             continue
         # A page is rendered again when its source, its published versions, or one of its catalogs
         # (as the update job recorded it: "own" names the catalog's bytes) or their state changed.
-        status = {loc.gettext: states[loc.gettext][name] for loc in settings.locales if name in states[loc.gettext]}
+        # A locale whose catalog could not be read keeps its last preview (the update job reported it).
+        status = {loc.gettext: states[loc.gettext][name] for loc in settings.locales
+                  if name in states[loc.gettext] and not states[loc.gettext][name].get("error")}
         key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
                      {code: (s.get("own"), s.get("published"), s.get("reasons")) for code, s in status.items()})
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
@@ -49,7 +84,8 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
         except PipelineError as err:
             report(err, errors)
     _remove_stale(project, old, pages)
-    save_manifest(path, {"pages": pages})
+    # After an error (a full disk, say) the next run takes the full path again: no "inputs" to match.
+    save_manifest(path, {"pages": pages, "inputs": None if errors else inputs, "shards": settings.render_shards})
     return errors
 
 

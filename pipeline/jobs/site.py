@@ -1,5 +1,9 @@
 """Job `site`: the site-wide files (sitemap.xml, robots.txt, stylesheets), the status report, and
-the list of problems the run recorded (output/.state/problems.txt, which rule `verdict` reads)."""
+the list of problems the run recorded (output/.state/problems.txt, which rule `verdict` reads).
+
+Its manifest (output/.state/site.json) lists the files it wrote, so the Snakefile can tell when one
+was deleted, and the digest of the status data, so an edit that changes no count, state or finding
+(a draft reworded) does not render the report again."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import fsio
 from ..paths import Project
-from .state import load_states, problems_in, published_versions, save_manifest
+from .state import key_of, load_manifest, load_states, problems_in, published_versions, save_manifest
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -20,9 +24,10 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     """The site-wide files in one job: sitemap, robots.txt, stylesheets, status report, and the list
     of problems the run recorded (output/.state/problems.txt, which `verdict` reads)."""
     states = load_states(project, settings)
+    old = load_manifest(project.site_manifest)
     files = run_sitemap(project, settings, states)
-    run_report(project, settings, states)
-    save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files]})
+    report, files = run_report(project, settings, states, old.get("report")), files + project.status_files
+    save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files], "report": report})
     problems = problems_in(*states)
     text = "".join(p.replace(": ", ": error: ", 1) + "\n" if ": error: " not in p else p + "\n" for p in problems)
     if problems:
@@ -45,13 +50,19 @@ def run_sitemap(project: Project, settings: Settings, states: States | None = No
     return [project.sitemap, project.site / "robots.txt", project.stylesheet, project.preview / "assets" / "site.css"]
 
 
-def run_report(project: Project, settings: Settings, states: States | None = None) -> list[str]:
-    """output/reports/status.json and status.html."""
+def run_report(project: Project, settings: Settings, states: States | None = None, known: str | None = None) -> str:
+    """output/reports/status.json and status.html, unless they hold the status data named `known`
+    already. Returns the name (digest) of the status data."""
+    from ..report import status_data
+
+    data = status_data(settings, *(states or load_states(project, settings)))
+    key = key_of(data)
+    if key == known and all(f.is_file() for f in project.status_files):
+        return key
     from ..render import cache_compiled_templates
-    from ..report import status_data, status_html, status_json
+    from ..report import status_html, status_json
 
     cache_compiled_templates(project.compiled_templates)
-    data = status_data(settings, *(states or load_states(project, settings)))
     fsio.write_text(project.status_json, status_json(data))
     fsio.write_text(project.status_html, status_html(data))
-    return []
+    return key
