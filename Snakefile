@@ -21,7 +21,8 @@ from pipeline.runlock import RunLockError, claim, release_timers
 PROJECT = Project(Path(".").resolve())
 DRY = bool({"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys.argv))  # writes nothing
 try:
-    SETTINGS = load_settings(PROJECT.config_file, record=None if DRY else PROJECT.config_checked)
+    SETTINGS = load_settings(PROJECT.config_file, record=None if DRY else PROJECT.config_checked,
+                             facts=None if DRY else PROJECT.locale_facts)
 except PipelineError as err:
     sys.exit(f"{err}".replace(": ", ": error: ", 1))
 # Jobs skip re-validating exactly these bytes (see pipeline/config.py).

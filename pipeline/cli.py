@@ -81,7 +81,8 @@ def _run(args: argparse.Namespace) -> int:
             return 0
     from .config import load_settings
 
-    settings = load_settings(project.config_file)
+    jobs = ("extract", "update", "render", "sitemap", "report", "site")  # keep CLDR facts in output/.state/
+    settings = load_settings(project.config_file, facts=project.locale_facts if args.command in jobs else None)
     log = logging.getLogger("clinic_l10n")
     if args.command == "validate-config":
         log.info("%s: ok (%d locales)", project.relative(project.config_file), len(settings.locales))

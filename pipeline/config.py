@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .locales import SiteLocale
+from .locales import SiteLocale, use_facts
 
 DEFAULT_LOCALES = ("es", "fr", "de", "it", "pt_BR", "pl", "ar")
 DEFAULT_DO_NOT_TRANSLATE = ("IV", "CBT", "ACT", "ECG", "GP", "NHS")
@@ -71,12 +71,13 @@ def _schema() -> dict[str, Any]:
 CHECKED_ENV = "CLINIC_L10N_CONFIG_CHECKED"  # set by the Snakefile: the digest of the file it validated
 
 
-def load_settings(path: Path, record: Path | None = None) -> Settings:
+def load_settings(path: Path, record: Path | None = None, facts: Path | None = None) -> Settings:
     """Read `path` (a missing file means all defaults); raise ConfigError naming file and line.
 
     The JSON-schema validation (0.1 s with jsonschema's import) is skipped when these exact bytes
     were validated against this schema before: by the Snakefile of this run (its jobs inherit
-    CLINIC_L10N_CONFIG_CHECKED), or by an earlier run that left its digest in `record`.
+    CLINIC_L10N_CONFIG_CHECKED), or by an earlier run that left its digest in `record`. `facts`
+    keeps the locales' CLDR facts between processes (see locales.use_facts).
     """
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -95,6 +96,8 @@ def load_settings(path: Path, record: Path | None = None) -> Settings:
         with contextlib.suppress(OSError):  # only a cache: an unwritable output/ is reported elsewhere
             record.parent.mkdir(parents=True, exist_ok=True)
             record.write_text(digest + "\n", "utf-8")
+    if facts is not None:
+        use_facts(facts, settings.all_locales)
     return settings
 
 

@@ -109,6 +109,11 @@ class Project:
         return self.state / "config-checked"
 
     @property
+    def locale_facts(self) -> Path:
+        """The configured locales' CLDR facts (names, direction, symbols), kept between jobs."""
+        return self.state / "locales.json"
+
+    @property
     def extract_manifest(self) -> Path:
         return self.state / "extract.json"
 

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
-
 from .catalog import Catalog, Key, Message
 from .errors import PipelineError
 from .locales import SiteLocale
@@ -88,12 +86,12 @@ class Checker:
         self.protected = re.compile("|".join([URL, EMAIL, PHONE, *words]))
 
     @cached_property
-    def source_symbols(self) -> tuple[str, str]:  # Babel's locale data loads on first use only
-        return get_decimal_symbol(self.source.babel), get_group_symbol(self.source.babel)
+    def source_symbols(self) -> tuple[str, str]:  # on first use only
+        return self.source.decimal_symbol, self.source.group_symbol
 
     @cached_property
     def target_symbols(self) -> tuple[str, str]:
-        return get_decimal_symbol(self.target.babel), get_group_symbol(self.target.babel)
+        return self.target.decimal_symbol, self.target.group_symbol
 
     def catalog(self, template: Catalog, catalog: Catalog, lines: dict[Key, int] | None = None) -> list[Finding]:
         """Findings for every reviewed entry; `lines` gives each entry's line in the file as written."""

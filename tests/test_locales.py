@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from pipeline.errors import ConfigError
@@ -28,3 +30,27 @@ def test_plural_forms_come_from_cldr():
 def test_unknown_locale_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown locale 'xx'"):
         SiteLocale.parse("xx")
+
+
+def test_locale_facts_kept_in_a_file_equal_what_babel_derives(tmp_path, monkeypatch):
+    from pipeline import locales
+
+    monkeypatch.setattr(locales, "_known", {})
+    codes = ("es", "ar", "pt_BR", "en-GB")
+    path = tmp_path / "locales.json"
+    locales.use_facts(path, tuple(SiteLocale.parse(c) for c in codes))
+    stored = json.loads(path.read_text("utf-8"))
+    fresh = {SiteLocale.parse(c).gettext: {f: getattr(SiteLocale.parse(c), f) for f in locales.FACTS} for c in codes}
+    assert stored["locales"] == fresh
+    assert stored["locales"]["ar"]["direction"] == "rtl" and stored["locales"]["es"]["decimal_symbol"] == ","
+
+
+def test_locale_facts_from_another_babel_version_are_derived_again(tmp_path, monkeypatch):
+    from pipeline import locales
+
+    monkeypatch.setattr(locales, "_known", {})
+    path = tmp_path / "locales.json"
+    path.write_text(json.dumps({"babel": "0.0", "locales": {"es": {"direction": "rtl"}}}))
+    locales.use_facts(path, (SiteLocale.parse("es"),))
+    assert SiteLocale.parse("es").direction == "ltr"
+    assert json.loads(path.read_text("utf-8"))["locales"]["es"]["direction"] == "ltr"
