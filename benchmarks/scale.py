@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import ROOT, make_project  # noqa: E402
@@ -26,6 +27,7 @@ SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 LOCALES6 = ["es", "fr", "de", "it", "pt_BR", "ar"]
 LOCALES8 = LOCALES6 + ["pl", "ca"]
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+REPEATS = 3
 
 
 class PeakMemory:
@@ -177,6 +179,10 @@ def _save_draft(po: Path, msgid: str, msgstr: str) -> None:
     po.write_text(write_po(replace(catalog, messages=messages)), "utf-8")
 
 
+def _runs(runs: list[tuple[float, str, int]]) -> str:
+    return f"median of {len(runs)} runs: " + ", ".join(f"{seconds:.2f}" for seconds, _, _ in runs) + " s"
+
+
 def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
     return {p for p in after if before.get(p) != after[p]} | (set(before) - set(after))
 
@@ -193,30 +199,38 @@ def main() -> int:
                  f"Translate Toolkit chain: {tt:.1f} s" if tt else "chain not available",
                  f"≥ 10× faster: {tt / cold:.1f}×" if tt else "—", target is not None and cold <= target))
 
-    noop, out, _ = snakemake(root)
-    rows.append(("nothing changed, `snakemake all` again", f"{noop:.2f} s", "", "≤ 1.5 s, no job run",
-                 noop <= 1.5 and "Nothing to be done" in out))
+    # Incremental scenarios: REPEATS runs each (the machine's speed varies), the median is judged;
+    # every run must touch only the edited page's files, and the end state must equal a cold build.
+    runs = [snakemake(root) for _ in range(REPEATS)]
+    noop = median(seconds for seconds, _, _ in runs)
+    rows.append(("nothing changed, `snakemake all` again", f"{noop:.2f} s", _runs(runs), "≤ 1.5 s, no job run",
+                 noop <= 1.5 and all("Nothing to be done" in out for _, out, _ in runs)))
 
     po = root / "locales" / "fr" / "LC_MESSAGES" / "page-0007.po"
-    before = stamps(root)
-    _save_draft(po, "Headache", "Mal de tête")
-    edit, _, _ = snakemake(root)
-    touched = changed(before, stamps(root))
-    only = all("page-0007" in p or "-infusion-7/" in p for p in touched)
-    equal = same_as_cold(root, scratch)
+    runs, only = [], True
+    for i in range(REPEATS):
+        before = stamps(root)
+        _save_draft(po, "Headache", f"Mal de tête ({i + 1})")
+        runs.append(snakemake(root))
+        touched = changed(before, stamps(root))
+        only = only and all(("page-0007" in p or "-infusion-7/" in p) and "/fr/" in f"/{p}" for p in touched)
+    edit, equal = median(seconds for seconds, _, _ in runs), same_as_cold(root, scratch)
     rows.append(("one msgstr edited in one `.po` (a draft, saved fuzzy)", f"{edit:.2f} s",
-                 f"{len(touched)} files changed; same bytes as a cold build: {equal}",
-                 "≤ 2 s; only that page and locale", edit <= 2 and only and equal))
+                 f"{_runs(runs)}; {len(touched)} files changed: that page and locale only: {only}; same bytes as"
+                 f" a cold build: {equal}", "≤ 2 s; only that page and locale", edit <= 2 and only and equal))
 
     source = root / "source" / "page-0042.txt"
-    before = stamps(root)
-    source.write_text(source.read_text("utf-8").replace("Headache", "Headache or migraine"))
-    edit, _, _ = snakemake(root)
-    touched = changed(before, stamps(root))
-    only = all("page-0042" in p or "iv-magnesium-infusion-42" in p for p in touched)
-    equal = same_as_cold(root, scratch)
-    rows.append(("one source page edited", f"{edit:.2f} s", f"{len(touched)} files changed; same bytes as a"
-                 f" cold build: {equal}", "≤ 3 s; only that page", edit <= 3 and only and equal))
+    runs, only = [], True
+    for i in range(REPEATS):
+        before = stamps(root)
+        source.write_text(source.read_text("utf-8").replace("Headache", f"Headache or migraine ({i + 1})", 1))
+        runs.append(snakemake(root))
+        touched = changed(before, stamps(root))
+        only = only and all("page-0042" in p or "iv-magnesium-infusion-42" in p for p in touched)
+    edit, equal = median(seconds for seconds, _, _ in runs), same_as_cold(root, scratch)
+    rows.append(("one source page edited", f"{edit:.2f} s", f"{_runs(runs)}; {len(touched)} files changed: that"
+                 f" page only: {only}; same bytes as a cold build: {equal}", "≤ 3 s; only that page",
+                 edit <= 3 and only and equal))
 
     if not quick:
         big = make_project(scratch / "p1000", 1000, LOCALES8)
