@@ -10,7 +10,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from pipeline.config import CHECKED_ENV, config_digest, load_settings
+from pipeline.config import load_settings
 from pipeline.errors import PipelineError
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
 from pipeline.jobs.state import code_digest, compile_code, reopen_incomplete
@@ -21,12 +21,11 @@ from pipeline.runlock import RunLockError, claim, release_timers
 PROJECT = Project(Path(".").resolve())
 DRY = bool({"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys.argv))  # writes nothing
 try:
+    # Validated here once; the jobs receive it parsed (see load_settings).
     SETTINGS = load_settings(PROJECT.config_file, record=None if DRY else PROJECT.config_checked,
-                             facts=None if DRY else PROJECT.locale_facts)
+                             facts=None if DRY else PROJECT.locale_facts, hand_down=True)
 except PipelineError as err:
     sys.exit(f"{err}".replace(": ", ": error: ", 1))
-# Jobs skip re-validating exactly these bytes (see pipeline/config.py).
-os.environ[CHECKED_ENV] = config_digest(PROJECT.config_file.read_text("utf-8") if PROJECT.config_file.exists() else "")
 
 if not DRY:
     try:
@@ -185,3 +184,4 @@ rule check:
         ENV
     shell:
         "{params.cli} --log {log} check"
+

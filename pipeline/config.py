@@ -11,11 +11,8 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import ConfigError
 from .locales import SiteLocale, use_facts
@@ -62,49 +59,72 @@ class Settings:
         return (self.source_locale, *self.locales)
 
 
+SCHEMA = Path(__file__).parent / "schema" / "config.schema.json"
+CHECKED_ENV = "CLINIC_L10N_CONFIG"  # {"digest": …, "data": …}: the configuration the Snakefile validated
+
+
 @cache
-def _schema() -> dict[str, Any]:
-    text = resources.files("pipeline").joinpath("schema/config.schema.json").read_text("utf-8")
-    return json.loads(text)
+def _schema_text() -> str:
+    return SCHEMA.read_text("utf-8")
 
 
-CHECKED_ENV = "CLINIC_L10N_CONFIG_CHECKED"  # set by the Snakefile: the digest of the file it validated
-
-
-def load_settings(path: Path, record: Path | None = None, facts: Path | None = None) -> Settings:
+def load_settings(path: Path, record: Path | None = None, facts: Path | None = None,
+                  hand_down: bool = False) -> Settings:
     """Read `path` (a missing file means all defaults); raise ConfigError naming file and line.
 
     The JSON-schema validation (0.1 s with jsonschema's import) is skipped when these exact bytes
-    were validated against this schema before: by the Snakefile of this run (its jobs inherit
-    CLINIC_L10N_CONFIG_CHECKED), or by an earlier run that left its digest in `record`. `facts`
-    keeps the locales' CLDR facts between processes (see locales.use_facts).
+    were validated against this schema before: by an earlier run that left its digest in `record`,
+    or by the Snakefile of this run, which hands the parsed configuration down to its jobs
+    (`hand_down`: in the environment, so no job imports a YAML parser either). `facts` keeps the
+    locales' CLDR facts between processes (see locales.use_facts).
     """
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise ConfigError(f"invalid YAML: {exc.problem}", path, line) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
-    if not isinstance(data, dict):
-        raise ConfigError("the configuration must be a mapping of keys to values", path)
     digest = config_digest(text)
-    checked = digest in (os.environ.get(CHECKED_ENV), _recorded(record))
+    handed = _handed_down(digest)
+    data = handed if handed is not None else _parse(text, path)
+    checked = handed is not None or digest == _recorded(record)
     settings = settings_from_dict(data, path, validate=not checked)
     if record is not None and not checked:
         with contextlib.suppress(OSError):  # only a cache: an unwritable output/ is reported elsewhere
             record.parent.mkdir(parents=True, exist_ok=True)
             record.write_text(digest + "\n", "utf-8")
+    if hand_down:
+        with contextlib.suppress(TypeError, ValueError):  # a value JSON cannot carry: jobs read the file
+            os.environ[CHECKED_ENV] = json.dumps({"digest": digest, "data": data})
     if facts is not None:
         use_facts(facts, settings.all_locales)
     return settings
 
 
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ConfigError(f"invalid YAML: {exc.problem}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", path) from None
+    if not isinstance(data, dict):
+        raise ConfigError("the configuration must be a mapping of keys to values", path)
+    return data
+
+
+def _handed_down(digest: str) -> dict[str, Any] | None:
+    try:
+        handed = json.loads(os.environ.get(CHECKED_ENV, "{}"))
+    except ValueError:
+        return None
+    return handed.get("data") if isinstance(handed, dict) and handed.get("digest") == digest else None
+
+
 def config_digest(text: str) -> str:
     """Names a configuration as validated by this schema (a new schema validates again)."""
-    schema = json.dumps(_schema(), sort_keys=True)
-    return hashlib.sha256(f"{schema}\0{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{_schema_text()}\0{text}".encode()).hexdigest()
 
 
 def _recorded(record: Path | None) -> str | None:
@@ -138,7 +158,7 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
 def _validate(data: dict[str, Any], path: Path | str) -> None:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = jsonschema.Draft202012Validator(json.loads(_schema_text()))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
