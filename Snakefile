@@ -15,7 +15,7 @@ from pipeline.errors import PipelineError
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
 from pipeline.jobs.state import code_digest, compile_code, reopen_incomplete
 from pipeline.paths import Project, shard_of
-from pipeline.runlock import RunLockError, claim, release_timers
+from pipeline.runlock import RunLockError, claim, freeze_heap, release_timers
 
 
 PROJECT = Project(Path(".").resolve())
@@ -185,3 +185,5 @@ rule check:
     shell:
         "{params.cli} --log {log} check"
 
+
+freeze_heap()  # last: see pipeline/runlock.py

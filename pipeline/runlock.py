@@ -6,12 +6,13 @@ operating-system lock (``flock``) held for the life of the snakemake process: if
 holds it, this run stops with a clear message; if not, any Snakemake lock left behind is stale and
 is removed, so a rerun after a crash simply works.
 
-It also ends the run promptly: see `release_timers`.
+It also ends the run promptly: see `release_timers` and `freeze_heap`.
 """
 
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import shutil
 import threading
@@ -61,3 +62,11 @@ def release_timers() -> None:
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
+
+
+def freeze_heap() -> None:
+    """Exempt every object that exists now (Snakemake's modules, the parsed workflow) from the cyclic
+    garbage collector, as ``gc.freeze`` is meant for after start-up. They live until the process
+    ends anyway; without this, the collection Python runs at exit walked them all, 0.1-0.15 s of
+    every run (measured on 100 pages)."""
+    gc.freeze()
