@@ -68,3 +68,12 @@ def test_a_body_edit_rewrites_only_that_page_not_the_sitemap(project):
     snakemake(project, "all")
     touched = {p.relative_to(site).as_posix() for p, ns in before.items() if p.stat().st_mtime_ns != ns}
     assert touched == {"en-gb/iv-ketamine-infusion/index.html"}
+
+
+def test_the_state_folder_can_be_deleted(project):
+    snakemake(project, "all")
+    folders = ("output/site", "output/preview", "output/reports", "locales")
+    before = {p: p.read_bytes() for f in folders for p in (project / f).rglob("*") if p.is_file()}
+    shutil.rmtree(project / "output" / ".state")
+    snakemake(project, "all")
+    assert {p: p.read_bytes() for f in folders for p in (project / f).rglob("*") if p.is_file()} == before
