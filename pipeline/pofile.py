@@ -3,7 +3,7 @@
 `read_po` takes bytes and reports problems the way ``msgfmt`` does (``path:line: what``).
 `write_po` reproduces GNU's layout: comment order, ``msgid ""`` continuation form, and line
 breaking at 79 columns at the break opportunities libunistring allows. Those opportunities
-are modelled here for Latin, Greek, Cyrillic and Arabic script, digits and common
+are modelled in linebreak.py for Latin, Greek, Cyrillic and Arabic script, digits and common
 punctuation (tested against ``msgcat`` as an oracle); a catalog holding any other character
 is passed through ``msgcat`` itself, so the result is GNU's in every case.
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import unicodedata
 
+from . import linebreak
 from .catalog import Catalog, Key, Message
 from .errors import CatalogError
 
@@ -28,12 +28,6 @@ _UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a", 
               "f": "\f", "v": "\v"}
 _ESCAPE_RE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
 
-# Line-break classes, as GNU msgcat (libunistring) applies them; see module docstring.
-_NO_BREAK_BEFORE = frozenset(")]}!?,.:;/،؟")  # close punctuation, EX, IS, SY
-_BREAK_AFTER = frozenset("!?|}–—‐…؟")  # break after, before a letter or digit
-_BREAK_AFTER_BEFORE_LETTER = frozenset(",.:;-/،")  # break after, before a letter only
-_QUIET = frozenset("\"#$%&'()*+<=>@[\\]^_`~«»“”‘’¿¡½≥≤£€°±×·\u00a0\u2011")  # no break either side
-_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ", "ARABIC LETTER ")
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -343,12 +337,12 @@ def _wrap(prefix: str, keyword: str, value: str) -> list[str]:
         escaped = escape(value)
         if len(head) + len(escaped) + 2 <= PAGE_WIDTH:
             return [f'{head}"{escaped}"']
-        chunks = _chunks(escaped)  # one portion: its chunks serve both layouts
+        chunks = linebreak.chunks(escaped)  # one portion: its chunks serve both layouts
         if len(_pack(chunks, len(head) + 1)) == 1:
             return [f'{head}"{escaped}"']
     lines = [f'{head}""']
     for portion in ([value] if chunks is not None else _portions(value)):
-        pieces = chunks if chunks is not None else _chunks(escape(portion))
+        pieces = chunks if chunks is not None else linebreak.chunks(escape(portion))
         lines += [f'{prefix}"{line}"' for line in _pack(pieces, len(prefix) + 1)]
     return lines
 
@@ -374,133 +368,13 @@ def _pack(chunks: list[str], start: int) -> list[str]:
     return lines
 
 
-_TOKENS = re.compile(r" +|[^ ]+ *")  # a leading run of spaces, then words with their trailing spaces
-_INNER = re.compile(r"[^\w ]")  # only punctuation (or an escape) can open a break inside a word
-
-
-# The common case, as one regular expression: plain words, spaces, and single punctuation marks.
-_SIMPLE_BREAKS = re.compile(r" +(?=[^ )\]}!?,.:;/،؟])|[!?|}–…؟](?=[^\W_])|[,.:;\-/،](?=[^\W\d_])")  # cut at end
-_NOT_SIMPLE = re.compile(r"[^\w ][^\w )\]}!?,.:;/،؟]|[\[{¿¡—\\\"'«»“”‘’‐_]|^ |\( ")
-
-
-def _simple(escaped: str) -> bool:
-    if _NOT_SIMPLE.search(escaped):
-        return False
-    return escaped.isascii() or all(c.isalpha() or c in "–…،؟" for c in set(escaped) if ord(c) > 127)
-
-
-def _chunks(escaped: str) -> list[str]:
-    """Split an escaped string at its line-break opportunities (never inside an escape like \\")."""
-    if _simple(escaped):
-        cuts = [m.end() for m in _SIMPLE_BREAKS.finditer(escaped)]
-        return [escaped[a:b] for a, b in zip([0, *cuts], [*cuts, len(escaped)], strict=True)]
-    chunks: list[str] = []
-    current = ""
-    last_solid = ""  # the last non-space character so far
-    for token in _TOKENS.findall(escaped):
-        newline = token.startswith("\\n")  # GNU keeps an escaped newline on its line
-        if current.endswith(" ") and last_solid and not newline and _break_before(" ", token[0], last_solid):
-            chunks.append(current)
-            current = ""
-        word = token.rstrip(" ")
-        if word and _INNER.search(word):
-            pieces, last_solid = _split_word(word)
-            current += pieces[0]
-            for piece in pieces[1:]:
-                chunks.append(current)
-                current = piece
-        elif word:
-            current += word
-            last_solid = word[-1]
-        current += token[len(word):]
-    chunks.append(current)
-    return chunks
-
-
-def _split_word(word: str) -> tuple[list[str], str]:
-    """Break opportunities inside a word (no spaces): after punctuation, around dashes."""
-    pieces = []
-    begin = 0
-    i = 2 if word.startswith("\\") else 1
-    while i < len(word):
-        prev = word[i - 1]  # inside a word the last non-space character is always the previous one
-        step = 2 if word[i] == "\\" else 1
-        newline = word[i:i + 2] == "\\n"  # GNU keeps an escaped newline on its line
-        if not newline and _break_before(prev, word[i], prev):
-            pieces.append(word[begin:i])
-            begin = i
-        i += step
-    pieces.append(word[begin:])
-    return pieces, word[-1]
-
-
-def _break_before(prev: str, char: str, last_solid: str) -> bool:
-    if char == " ":
-        return False
-    if prev == " ":
-        if char in _OPENING and (last_solid in _QUOTES or last_solid == '"'):
-            return False  # quote, spaces, opening punctuation stay together
-        if char == "—" and last_solid == "—":
-            return False
-        return char not in _NO_BREAK_BEFORE and last_solid not in _OPENING
-    if char.isalpha() or char.isdecimal():
-        if prev in _BREAK_AFTER:
-            return True
-        return prev in _BREAK_AFTER_BEFORE_LETTER and char.isalpha()
-    if char == "—":
-        return prev not in _OPENING and prev not in _QUOTES and prev not in "—\"'"
-    return char in _PUNCTUATION_BREAKS.get(prev, "")
-
-
-# Between two punctuation characters (measured with msgcat for every pair of the modelled set;
-# '"' stands for the backslash of its escape \").
-_AFTER_SENTENCE = "\"#$%&(*+<=>@[\\^_`{~¡£°±·½¿×€≤≥"
-_NUMERIC_AFFIX = "$%+\\£°±€"
-_PUNCTUATION_BREAKS = {
-    **{c: _AFTER_SENTENCE for c in "!,.:/;?…،؟"},
-    **{c: _AFTER_SENTENCE + "\u00a0\u2011" for c in "-|‐–"},
-    "—": _AFTER_SENTENCE,
-    "}": "#&(*<=>@[^_`{~¡·½¿×≤≥",
-    **{c: _NUMERIC_AFFIX + '"' for c in _NUMERIC_AFFIX},
-    ")": "([{¡¿",
-    "]": "([{¡¿",
-}
-
-
 def _needs_gnu(catalog: Catalog) -> bool:
-    """True when some text holds a character whose break behaviour is not modelled above."""
+    """True when some text holds a character whose break behaviour linebreak.py does not model."""
     texts = [v for _, v in catalog.header]
     for m in catalog.messages:
         texts += [m.msgid, m.msgstr, m.msgctxt or "", m.previous_msgid or "", m.previous_msgctxt or "",
                   m.msgid_plural or "", *m.msgstr_plural]
-    return not all(_modelled(t) for t in texts)
-
-
-_CHAR_CACHE: dict[str, bool] = {}
-_QUOTES = frozenset("'«»“”‘’")  # '"' is written escaped, and its backslash breaks differently
-_OPENING = frozenset("([{¿¡")
-
-
-def _modelled(text: str) -> bool:
-    if text.isascii():
-        return text.isprintable() or all(c.isprintable() or c in _ESCAPES for c in text)
-    for c in set(text).difference(_CHAR_CACHE):
-        _CHAR_CACHE[c] = _char_modelled(c)
-    return all(_CHAR_CACHE[c] for c in set(text))
-
-
-def _char_modelled(c: str) -> bool:
-    if c.isascii():
-        return c.isprintable() or c in _ESCAPES
-    if c in _QUIET or c in _BREAK_AFTER or c in _BREAK_AFTER_BEFORE_LETTER or c in _NO_BREAK_BEFORE:
-        return True
-    name = unicodedata.name(c, "")
-    category = unicodedata.category(c)
-    if category.startswith("L"):
-        return name.startswith(_SCRIPTS) and unicodedata.east_asian_width(c) in ("N", "Na", "H")
-    if category == "Nd":
-        return name.startswith(("DIGIT", "ARABIC-INDIC DIGIT"))
-    return False
+    return not all(linebreak.modelled(t) for t in texts)
 
 
 def _through_msgcat(text: str) -> str:

@@ -7,7 +7,7 @@ import random
 import pytest
 from conftest import msgcat, msgfmt_check
 
-from pipeline import pofile
+from pipeline import linebreak, pofile
 from pipeline.catalog import Catalog, Message
 from pipeline.errors import CatalogError
 from pipeline.pofile import read_po, write_po
@@ -49,7 +49,7 @@ def test_modelled_line_breaking_matches_msgcat_without_fallback(tmp_path, seed):
     messages: list[Message] = []
     while len(messages) < 200:
         text = random_text(rng, density=0.3)
-        if pofile._modelled(text):
+        if linebreak.modelled(text):
             messages.append(Message(f"{len(messages)} {text}", msgstr=text))
     catalog = Catalog(header=HEADER, messages=tuple(messages))
     assert not pofile._needs_gnu(catalog)  # the pure-Python path is what is tested here

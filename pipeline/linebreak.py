@@ -1,0 +1,141 @@
+"""Where GNU gettext breaks a long PO string: libunistring's line-break opportunities, modelled for
+Latin, Greek, Cyrillic and Arabic script, digits and common punctuation (measured with ``msgcat``
+for every pair of the modelled punctuation, and tested against it on random text).
+
+`chunks` splits an escaped string at its opportunities; `modelled` says whether a text holds only
+characters modelled here (pofile.py passes any other catalog through ``msgcat`` itself).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ESCAPABLE = frozenset("\\\"\n\t\r\a\b\f\v")  # written as escapes (\\n, \\"): modelled in any text
+
+# Line-break classes, as GNU msgcat (libunistring) applies them.
+_NO_BREAK_BEFORE = frozenset(")]}!?,.:;/،؟")  # close punctuation, EX, IS, SY
+_BREAK_AFTER = frozenset("!?|}–—‐…؟")  # break after, before a letter or digit
+_BREAK_AFTER_BEFORE_LETTER = frozenset(",.:;-/،")  # break after, before a letter only
+_QUIET = frozenset("\"#$%&'()*+<=>@[\\]^_`~«»“”‘’¿¡½≥≤£€°±×·\u00a0\u2011")  # no break either side
+_SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ", "ARABIC LETTER ")
+
+
+_TOKENS = re.compile(r" +|[^ ]+ *")  # a leading run of spaces, then words with their trailing spaces
+_INNER = re.compile(r"[^\w ]")  # only punctuation (or an escape) can open a break inside a word
+
+
+# The common case, as one regular expression: plain words, spaces, and single punctuation marks.
+_SIMPLE_BREAKS = re.compile(r" +(?=[^ )\]}!?,.:;/،؟])|[!?|}–…؟](?=[^\W_])|[,.:;\-/،](?=[^\W\d_])")  # cut at end
+_NOT_SIMPLE = re.compile(r"[^\w ][^\w )\]}!?,.:;/،؟]|[\[{¿¡—\\\"'«»“”‘’‐_]|^ |\( ")
+
+
+def _simple(escaped: str) -> bool:
+    if _NOT_SIMPLE.search(escaped):
+        return False
+    return escaped.isascii() or all(c.isalpha() or c in "–…،؟" for c in set(escaped) if ord(c) > 127)
+
+
+def chunks(escaped: str) -> list[str]:
+    """Split an escaped string at its line-break opportunities (never inside an escape like \\")."""
+    if _simple(escaped):
+        cuts = [m.end() for m in _SIMPLE_BREAKS.finditer(escaped)]
+        return [escaped[a:b] for a, b in zip([0, *cuts], [*cuts, len(escaped)], strict=True)]
+    chunks: list[str] = []
+    current = ""
+    last_solid = ""  # the last non-space character so far
+    for token in _TOKENS.findall(escaped):
+        newline = token.startswith("\\n")  # GNU keeps an escaped newline on its line
+        if current.endswith(" ") and last_solid and not newline and _break_before(" ", token[0], last_solid):
+            chunks.append(current)
+            current = ""
+        word = token.rstrip(" ")
+        if word and _INNER.search(word):
+            pieces, last_solid = _split_word(word)
+            current += pieces[0]
+            for piece in pieces[1:]:
+                chunks.append(current)
+                current = piece
+        elif word:
+            current += word
+            last_solid = word[-1]
+        current += token[len(word):]
+    chunks.append(current)
+    return chunks
+
+
+def _split_word(word: str) -> tuple[list[str], str]:
+    """Break opportunities inside a word (no spaces): after punctuation, around dashes."""
+    pieces = []
+    begin = 0
+    i = 2 if word.startswith("\\") else 1
+    while i < len(word):
+        prev = word[i - 1]  # inside a word the last non-space character is always the previous one
+        step = 2 if word[i] == "\\" else 1
+        newline = word[i:i + 2] == "\\n"  # GNU keeps an escaped newline on its line
+        if not newline and _break_before(prev, word[i], prev):
+            pieces.append(word[begin:i])
+            begin = i
+        i += step
+    pieces.append(word[begin:])
+    return pieces, word[-1]
+
+
+def _break_before(prev: str, char: str, last_solid: str) -> bool:
+    if char == " ":
+        return False
+    if prev == " ":
+        if char in _OPENING and (last_solid in _QUOTES or last_solid == '"'):
+            return False  # quote, spaces, opening punctuation stay together
+        if char == "—" and last_solid == "—":
+            return False
+        return char not in _NO_BREAK_BEFORE and last_solid not in _OPENING
+    if char.isalpha() or char.isdecimal():
+        if prev in _BREAK_AFTER:
+            return True
+        return prev in _BREAK_AFTER_BEFORE_LETTER and char.isalpha()
+    if char == "—":
+        return prev not in _OPENING and prev not in _QUOTES and prev not in "—\"'"
+    return char in _PUNCTUATION_BREAKS.get(prev, "")
+
+
+# Between two punctuation characters (measured with msgcat for every pair of the modelled set;
+# '"' stands for the backslash of its escape \").
+_AFTER_SENTENCE = "\"#$%&(*+<=>@[\\^_`{~¡£°±·½¿×€≤≥"
+_NUMERIC_AFFIX = "$%+\\£°±€"
+_PUNCTUATION_BREAKS = {
+    **{c: _AFTER_SENTENCE for c in "!,.:/;?…،؟"},
+    **{c: _AFTER_SENTENCE + "\u00a0\u2011" for c in "-|‐–"},
+    "—": _AFTER_SENTENCE,
+    "}": "#&(*<=>@[^_`{~¡·½¿×≤≥",
+    **{c: _NUMERIC_AFFIX + '"' for c in _NUMERIC_AFFIX},
+    ")": "([{¡¿",
+    "]": "([{¡¿",
+}
+
+
+_CHAR_CACHE: dict[str, bool] = {}
+_QUOTES = frozenset("'«»“”‘’")  # '"' is written escaped, and its backslash breaks differently
+_OPENING = frozenset("([{¿¡")
+
+
+def modelled(text: str) -> bool:
+    if text.isascii():
+        return text.isprintable() or all(c.isprintable() or c in ESCAPABLE for c in text)
+    for c in set(text).difference(_CHAR_CACHE):
+        _CHAR_CACHE[c] = _char_modelled(c)
+    return all(_CHAR_CACHE[c] for c in set(text))
+
+
+def _char_modelled(c: str) -> bool:
+    if c.isascii():
+        return c.isprintable() or c in ESCAPABLE
+    if c in _QUIET or c in _BREAK_AFTER or c in _BREAK_AFTER_BEFORE_LETTER or c in _NO_BREAK_BEFORE:
+        return True
+    name = unicodedata.name(c, "")
+    category = unicodedata.category(c)
+    if category.startswith("L"):
+        return name.startswith(_SCRIPTS) and unicodedata.east_asian_width(c) in ("N", "Na", "H")
+    if category == "Nd":
+        return name.startswith(("DIGIT", "ARABIC-INDIC DIGIT"))
+    return False
