@@ -20,14 +20,17 @@ from pipeline.runlock import RunLockError, claim, freeze_heap, release_timers
 
 PROJECT = Project(Path(".").resolve())
 DRY = bool({"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys.argv))  # writes nothing
+# The run's housekeeping (lock, leftovers, compiled code, deleted outputs) belongs to the snakemake
+# process that runs the workflow, not to the one a cluster executor starts for each job (--mode remote).
+MAIN = workflow.is_main_process and not DRY
 try:
     # Validated here once; the jobs receive it parsed (see load_settings).
-    SETTINGS = load_settings(PROJECT.config_file, record=None if DRY else PROJECT.config_checked,
-                             facts=None if DRY else PROJECT.locale_facts, hand_down=True)
+    SETTINGS = load_settings(PROJECT.config_file, record=PROJECT.config_checked if MAIN else None,
+                             facts=PROJECT.locale_facts if MAIN else None, hand_down=True)
 except PipelineError as err:
     sys.exit(f"{err}".replace(": ", ": error: ", 1))
 
-if not DRY:
+if MAIN:
     try:
         NOTE = claim(PROJECT.root)
     except RunLockError as err:
@@ -46,7 +49,7 @@ CODE = code_digest()  # a parameter of every job: a new version of the package r
 PAGES = PROJECT.pages()
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
 SHARDS = sorted({shard_of(page, SETTINGS.render_shards) for page in PAGES})
-if not DRY:  # pages and site files are not Snakemake outputs: a job whose files were deleted runs again
+if MAIN:  # pages and site files are not Snakemake outputs: a job whose files were deleted runs again
     reopen_incomplete(PROJECT, [PROJECT.render_manifest(shard) for shard in SHARDS] + [PROJECT.site_manifest])
 STATE = "output/.state"
 TEMPLATES = "locales/templates"
