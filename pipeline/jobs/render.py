@@ -83,6 +83,8 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
             pages[name] = {"key": key, "files": files}
         except PipelineError as err:
             report(err, errors)
+            if prev:
+                pages[name] = prev  # its last build stays online until it can be written again
     _remove_stale(project, old, pages)
     # After an error (a full disk, say) the next run takes the full path again: no "inputs" to match.
     save_manifest(path, {"pages": pages, "inputs": None if errors else inputs, "shards": settings.render_shards})
