@@ -26,9 +26,22 @@ def _cache_path(project: Project, path: Path) -> Path:
     return project.state / "parsed" / (project.relative(path) + ".json")
 
 
-def load(project: Project, path: Path, data: bytes) -> Catalog:
-    """The catalog in `data` (the bytes of `path`), from the cache when it holds this version."""
+_templates: dict[str, Catalog] = {}  # digest -> template, for this process (one serves every locale)
+
+
+def load(project: Project, path: Path, data: bytes, keep: bool = False) -> Catalog:
+    """The catalog in `data` (the bytes of `path`), from the cache when it holds this version.
+    `keep`: also keep it in this process (for templates, which every locale's update reads)."""
     digest = fsio.digest(data)
+    if digest in _templates:
+        return _templates[digest]
+    catalog = _load(project, path, data, digest)
+    if keep:
+        _templates[digest] = catalog
+    return catalog
+
+
+def _load(project: Project, path: Path, data: bytes, digest: str) -> Catalog:
     cache = _cache_path(project, path)
     try:
         stored = json.loads(cache.read_text("utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ESCAPABLE = frozenset("\\\"\n\t\r\a\b\f\v")  # written as escapes (\\n, \\"): modelled in any text
 
@@ -119,6 +120,7 @@ _QUOTES = frozenset("'«»“”‘’")  # '"' is written escaped, and its back
 _OPENING = frozenset("([{¿¡")
 
 
+@lru_cache(maxsize=1 << 16)  # the same msgids recur in every locale's catalog
 def modelled(text: str) -> bool:
     if text.isascii():
         return text.isprintable() or all(c.isprintable() or c in ESCAPABLE for c in text)

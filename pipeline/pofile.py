@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from functools import lru_cache
 
 from . import linebreak
 from .catalog import Catalog, Key, Message
@@ -330,21 +331,24 @@ def escape(text: str) -> str:
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
-def _wrap(prefix: str, keyword: str, value: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _wrap(prefix: str, keyword: str, value: str) -> tuple[str, ...]:
+    """The lines of one keyword and its string. Cached: every locale's catalog of a page repeats the
+    template's msgids and contexts, which made wrapping them again half of a cold update."""
     head = f"{prefix}{keyword} "
     chunks = None
     if "\n" not in value[:-1]:
         escaped = escape(value)
         if len(head) + len(escaped) + 2 <= PAGE_WIDTH:
-            return [f'{head}"{escaped}"']
+            return (f'{head}"{escaped}"',)
         chunks = linebreak.chunks(escaped)  # one portion: its chunks serve both layouts
         if len(_pack(chunks, len(head) + 1)) == 1:
-            return [f'{head}"{escaped}"']
+            return (f'{head}"{escaped}"',)
     lines = [f'{head}""']
     for portion in ([value] if chunks is not None else _portions(value)):
         pieces = chunks if chunks is not None else linebreak.chunks(escape(portion))
         lines += [f'{prefix}"{line}"' for line in _pack(pieces, len(prefix) + 1)]
-    return lines
+    return tuple(lines)
 
 
 def _portions(value: str) -> list[str]:
