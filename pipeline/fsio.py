@@ -39,8 +39,7 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
             " the new content)",
             path,
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -59,6 +58,18 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
         _remove_quietly(Path(tmp))
         raise
     return True
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside `path` (its folder is created only when missing: a syscall a file)."""
+    try:
+        try:
+            return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise PipelineError(f"cannot write: {exc.strerror or exc}", path) from None
 
 
 def write_text(path: Path, text: str, expect: bytes | None | bool = True, durable: bool = False) -> bool:
