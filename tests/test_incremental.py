@@ -77,3 +77,13 @@ def test_the_state_folder_can_be_deleted(project):
     shutil.rmtree(project / "output" / ".state")
     snakemake(project, "all")
     assert {p: p.read_bytes() for f in folders for p in (project / f).rglob("*") if p.is_file()} == before
+
+
+def test_an_empty_catalog_is_written_again(project):
+    """A new catalog is not fsynced (it holds nobody's work): after a power cut it may be empty."""
+    snakemake(project, "all")
+    po = project / "locales" / "de" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
+    text = po.read_bytes()
+    po.write_bytes(b"")
+    snakemake(project, "all")
+    assert po.read_bytes() == text

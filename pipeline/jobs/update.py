@@ -110,7 +110,7 @@ def _merged(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
     """(template, the catalog as it is on disk or None, the catalog merged with the template)."""
     template = catalogcache.load(project, project.template(name), pot_bytes, keep=True)
     existing = None
-    if po_bytes is not None:
+    if po_bytes:  # an empty file holds nobody's work (a power cut before a new catalog reached the disk)
         where = project.relative(project.catalog(locale.gettext, name))
         existing = catalogcache.load(project, project.catalog(locale.gettext, name), po_bytes)
         check_header(existing, locale, where)
