@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from . import fsio
+from .errors import ConfigError, PipelineError
 from .locales import SiteLocale, use_facts
 
 DEFAULT_LOCALES = ("es", "fr", "de", "it", "pt_BR", "pl", "ar")
@@ -88,9 +89,8 @@ def load_settings(path: Path, record: Path | None = None, facts: Path | None = N
     checked = handed is not None or digest == _recorded(record)
     settings = settings_from_dict(data, path, validate=not checked)
     if record is not None and not checked:
-        with contextlib.suppress(OSError):  # only a cache: an unwritable output/ is reported elsewhere
-            record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(digest + "\n", "utf-8")
+        with contextlib.suppress(PipelineError):  # only a cache: an unwritable output/ is reported elsewhere
+            fsio.write_text(record, digest + "\n")
     if hand_down:
         with contextlib.suppress(TypeError, ValueError):  # a value JSON cannot carry: jobs read the file
             os.environ[CHECKED_ENV] = json.dumps({"digest": digest, "data": data})

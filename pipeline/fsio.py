@@ -17,7 +17,7 @@ def digest(data: bytes) -> str:
 def read_bytes(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no such file (a parent may be a file: no such file either)
         return None
 
 

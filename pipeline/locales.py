@@ -10,7 +10,9 @@ cost ~12 ms a locale to load, in every job; `use_facts` keeps them in a small fi
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,11 +21,21 @@ import babel
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from .errors import ConfigError
+from . import fsio
+from .errors import ConfigError, PipelineError
 
-FACTS = ("direction", "native_name", "native_name_with_region", "english_name", "plural_forms", "decimal_symbol",
-         "group_symbol")
+FACTS: list[str] = []  # the properties that need a locale's full CLDR data (see _fact)
 _known: dict[str, dict[str, str]] = {}  # gettext code -> the FACTS, as use_facts read them
+
+
+def _fact(derive: Callable[[SiteLocale], str]) -> cached_property[str]:
+    """A property derived from the locale's full CLDR data, unless use_facts already read it."""
+    def known_or_derived(self: SiteLocale) -> str:
+        return _known.get(self.gettext, {}).get(derive.__name__) or derive(self)
+
+    known_or_derived.__doc__ = derive.__doc__
+    FACTS.append(derive.__name__)
+    return cached_property(known_or_derived)
 
 
 @dataclass(frozen=True)
@@ -66,50 +78,42 @@ class SiteLocale:
             territory = Locale.parse(full).territory if full else None
         return f"{loc.language}_{territory}" if territory else loc.language
 
-    @cached_property
+    @_fact
     def direction(self) -> str:
-        return self._known("direction") or ("rtl" if self.babel.text_direction == "rtl" else "ltr")
+        return "rtl" if self.babel.text_direction == "rtl" else "ltr"
 
-    @cached_property
+    @_fact
     def native_name(self) -> str:
         """The language's name in itself, for the language switcher: ``Español``, ``English``."""
-        if known := self._known("native_name"):
-            return known
         language = Locale(self.babel.language, script=self.babel.script)
         return _capitalised(language.get_display_name(self.babel) or self.gettext)
 
-    @cached_property
+    @_fact
     def native_name_with_region(self) -> str:
         """``Português (Brasil)``: for a switcher that lists two variants of one language."""
-        return self._known("native_name_with_region") or _capitalised(self.babel.get_display_name(self.babel)
-                                                                       or self.gettext)
+        return _capitalised(self.babel.get_display_name(self.babel) or self.gettext)
 
-    @cached_property
+    @_fact
     def english_name(self) -> str:
-        return self._known("english_name") or self.babel.get_display_name("en") or self.gettext
+        return self.babel.get_display_name("en") or self.gettext
 
-    @cached_property
+    @_fact
     def plural_forms(self) -> str:
-        if known := self._known("plural_forms"):
-            return known
         from babel.messages.plurals import get_plural  # imports babel.messages.catalog: only when needed
 
         return str(get_plural(self.babel))
 
-    @cached_property
+    @_fact
     def decimal_symbol(self) -> str:
         from babel.numbers import get_decimal_symbol
 
-        return self._known("decimal_symbol") or get_decimal_symbol(self.babel)
+        return get_decimal_symbol(self.babel)
 
-    @cached_property
+    @_fact
     def group_symbol(self) -> str:
         from babel.numbers import get_group_symbol
 
-        return self._known("group_symbol") or get_group_symbol(self.babel)
-
-    def _known(self, fact: str) -> str | None:
-        return _known.get(self.gettext, {}).get(fact)
+        return get_group_symbol(self.babel)
 
     def __str__(self) -> str:
         return self.gettext
@@ -129,12 +133,7 @@ def use_facts(path: Path, locales: tuple[SiteLocale, ...]) -> None:
     facts = stored.get("locales", {}) if stored.get("babel") == babel.__version__ else {}
     if not all(loc.gettext in facts for loc in locales):
         facts = {**facts, **{loc.gettext: {fact: getattr(loc, fact) for fact in FACTS} for loc in locales}}
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.tmp")
-            temporary.write_text(json.dumps({"babel": babel.__version__, "locales": facts}, ensure_ascii=False,
-                                            sort_keys=True, indent=1) + "\n", "utf-8")
-            temporary.replace(path)
-        except OSError:
-            pass  # only a cache: an unwritable output/ is reported where it matters
+        with contextlib.suppress(PipelineError):  # only a cache: an unwritable output/ is reported where it matters
+            fsio.write_text(path, json.dumps({"babel": babel.__version__, "locales": facts}, ensure_ascii=False,
+                                             sort_keys=True, indent=1) + "\n")
     _known.update(facts)
