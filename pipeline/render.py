@@ -42,8 +42,10 @@ def cache_compiled_templates(folder: Path) -> None:
     again costs each one tens of milliseconds. (Jinja2 checks each against its template's source.)"""
     from jinja2 import FileSystemBytecodeCache
 
-    folder.mkdir(parents=True, exist_ok=True)
-    _environment().bytecode_cache = FileSystemBytecodeCache(str(folder))
+    env = _environment()
+    if env.bytecode_cache is None:  # once a process
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def stylesheet() -> str:

@@ -27,16 +27,25 @@ SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
 def run_update_group(project: Project, settings: Settings, group: int) -> list[str]:
     """Update the catalogs of every locale in one group (one job, one interpreter start)."""
     locales = settings.locale_groups()[group]
+    templates = _templates(project)  # read once for all the group's locales
     errors: list[str] = []
     for locale in locales:
-        errors += run_update(project, settings, locale.gettext)
+        errors += run_update(project, settings, locale.gettext, templates)
     digests = {loc.gettext: fsio.digest(fsio.read_bytes(project.locale_manifest(loc.gettext)) or b"")[:24]
                for loc in locales}
     save_manifest(project.group_manifest(group), {"locales": digests})
     return errors
 
 
-def run_update(project: Project, settings: Settings, code: str) -> list[str]:
+def _templates(project: Project) -> dict[str, tuple[bytes, str] | None]:
+    """Each extracted page's template: its bytes and their digest (None: no template)."""
+    pages = load_manifest(project.extract_manifest).get("pages", {})
+    found = {name: fsio.read_bytes(project.template(name)) for name in sorted(pages)}
+    return {name: (data, fsio.digest(data)) if data is not None else None for name, data in found.items()}
+
+
+def run_update(project: Project, settings: Settings, code: str,
+               templates: dict[str, tuple[bytes, str] | None] | None = None) -> list[str]:
     """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po, pre-fill drafts for
     the empty entries (memory, then one machine-translation batch), and decide publication.
 
@@ -45,10 +54,10 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
     locale = settings.locale(code)
     path = project.locale_manifest(locale.gettext)
     old = load_manifest(path).get("pages", {})
-    extract = load_manifest(project.extract_manifest).get("pages", {})
     current = stamp(project)
-    pots = {name: fsio.read_bytes(project.template(name)) for name in sorted(extract)}
+    pots = templates if templates is not None else _templates(project)
     pos = {name: fsio.read_bytes(project.catalog(locale.gettext, name)) for name in pots}
+    present = {n: pot for n, pot in pots.items() if pot is not None}  # pages with a template
     pages: dict[str, Any] = {}
     errors: list[str] = []
     work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
@@ -56,13 +65,13 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
 
     def take(name: str) -> None:
         try:
-            template, existing[name], merged = _merged(project, locale, name, pots[name] or b"", pos[name])
+            template, existing[name], merged = _merged(project, locale, name, present[name][0], pos[name])
             work[name] = (template, merged)
         except PipelineError as err:
             report(err, errors)
             pages[name] = _failed(err, old.get(name, {}))
 
-    own = {n: key_of(current, fsio.digest(b), fsio.digest(pos[n] or b"")) for n, b in pots.items() if b is not None}
+    own = {n: key_of(current, pot[1], fsio.digest(pos[n] or b"")) for n, pot in present.items()}
     for name in own:
         prev = old.get(name, {})
         if prev.get("own") == own[name] and not prev.get("error"):
@@ -84,7 +93,7 @@ def run_update(project: Project, settings: Settings, code: str) -> list[str]:
             pages[name] = _failed(err, old.get(name, {}))
             continue
         status = _status(project, name, locale, template, catalog, checker, lines)
-        status["own"] = key_of(current, fsio.digest(pots[name] or b""), fsio.digest(written))
+        status["own"] = key_of(current, present[name][1], fsio.digest(written))
         status["reviewed"] = _reviewed_digest(catalog)
         status["memory"] = memory_key
         pages[name] = status
@@ -179,11 +188,12 @@ def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cat
     if po_bytes is not None and existing is not None and same_but_date(catalog, existing):
         return po_bytes, {m.key: m.line for m in existing.live}
     text, lines = format_po(catalog)
+    data = text.encode("utf-8")
     # fsync when replacing a translator's file; a new catalog holds nobody's work yet (a crash just
     # means the next run writes it again), and 8,000 fsyncs were a fifth of a cold update.
-    fsio.write_text(po_path, text, expect=po_bytes, durable=po_bytes is not None)
-    catalogcache.store(project, po_path, text.encode("utf-8"), catalog)
-    return text.encode("utf-8"), lines
+    fsio.write_atomic(po_path, data, expect=po_bytes, durable=po_bytes is not None)
+    catalogcache.store(project, po_path, data, catalog)
+    return data, lines
 
 
 def _checker(project: Project, settings: Settings, locale: SiteLocale, errors: list[str]) -> Checker:
