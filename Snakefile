@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from pipeline.config import load_settings
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, as_error
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
 from pipeline.jobs.state import code_digest, compile_code, reopen_incomplete
 from pipeline.paths import Project, shard_of
@@ -28,7 +28,7 @@ try:
     SETTINGS = load_settings(PROJECT.config_file, record=PROJECT.config_checked if MAIN else None,
                              facts=PROJECT.locale_facts if MAIN else None, hand_down=True)
 except PipelineError as err:
-    sys.exit(f"{err}".replace(": ", ": error: ", 1))
+    sys.exit(as_error(str(err)))
 
 if MAIN:
     try:
@@ -38,7 +38,7 @@ if MAIN:
     try:
         ensure_writable_folder(PROJECT.output)
     except PipelineError as err:
-        sys.exit(f"{err}".replace(": ", ": error: ", 1))
+        sys.exit(as_error(str(err)))
     if NOTE:  # the last run was interrupted: remove its half-written temporaries (never a real file)
         print(NOTE, file=sys.stderr)
         sweep_temporaries(PROJECT.root)

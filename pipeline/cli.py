@@ -22,7 +22,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import PipelineError
+from .errors import PipelineError, as_error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except PipelineError as err:
-        text = str(err)
-        logging.getLogger("clinic_l10n").error("%s", text.replace(": ", ": error: ", 1) if ": " in text else
-                                               f"error: {text}")
+        logging.getLogger("clinic_l10n").error("%s", as_error(str(err)))
         return 1
 
 
@@ -125,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
 
         problems = recorded_problems(project, settings)
         for line in problems:
-            log.error("%s", line if ": error: " in line else line.replace(": ", ": error: ", 1))
+            log.error("%s", as_error(line))
         if problems:
             log.error("%d problem(s): the pages above were not (re)built; fix them and run again", len(problems))
             return 1

@@ -24,6 +24,13 @@ class PipelineError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
+def as_error(text: str) -> str:
+    """A problem as a compiler prints it: ``path:line: error: message`` (``error: message`` without a place)."""
+    if ": error: " in text or text.startswith("error: "):
+        return text
+    return text.replace(": ", ": error: ", 1) if ": " in text else f"error: {text}"
+
+
 class SourceError(PipelineError):
     """A source page (copy deck) that cannot be read."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import fsio
+from ..errors import as_error
 from ..paths import Project
 from .state import key_of, load_manifest, load_states, problems_in, published_versions, save_manifest
 
@@ -29,7 +30,7 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     report, files = run_report(project, settings, states, old.get("report")), files + project.status_files
     save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files], "report": report})
     problems = problems_in(*states)
-    text = "".join(p.replace(": ", ": error: ", 1) + "\n" if ": error: " not in p else p + "\n" for p in problems)
+    text = "".join(as_error(p) + "\n" for p in problems)
     if problems:
         text += f"{len(problems)} problem(s): the pages above were not (re)built; fix them and run again\n"
     fsio.write_text(project.problems, text)

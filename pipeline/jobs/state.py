@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import fsio
-from ..errors import PipelineError
+from ..errors import PipelineError, as_error
 from ..model import Link
 from ..paths import Project
 
@@ -91,7 +91,7 @@ def key_of(*parts: object) -> str:
 
 def report(problem: PipelineError | str, errors: list[str]) -> None:
     text = str(problem)
-    log.error("%s", text if ": error: " in text else text.replace(": ", ": error: ", 1))
+    log.error("%s", as_error(text))
     errors.append(text)
 
 
