@@ -78,6 +78,14 @@ class Version:
     counts: Counts = field(default_factory=Counts)
 
 
+def slug_clashes(slugs: dict[str, str]) -> dict[str, list[str]]:
+    """The slugs more than one page uses (page -> slug given): slug -> those pages, in order."""
+    owners: dict[str, list[str]] = {}
+    for name, slug in slugs.items():
+        owners.setdefault(slug, []).append(name)
+    return {slug: names for slug, names in owners.items() if len(names) > 1}
+
+
 def slug_problem(slug: str) -> str | None:
     """Why `slug` cannot be a URL path segment, or None when it is valid.
 

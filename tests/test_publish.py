@@ -32,3 +32,10 @@ def test_only_fully_reviewed_versions_are_published(state, published):
     version = decide("p", "es", template, translated, ("URL slug", "t"))
     assert version.published is published
     assert bool(version.reasons) is not published
+
+
+def test_slug_clashes_names_every_page_that_shares_a_slug():
+    from pipeline.publish import slug_clashes
+
+    assert slug_clashes({"a": "x", "b": "y", "c": "x"}) == {"x": ["a", "c"]}
+    assert slug_clashes({"a": "x"}) == {}

@@ -56,23 +56,17 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
 
 
 def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[str]) -> None:
-    from ..publish import slug_problem
+    from ..publish import slug_clashes, slug_problem
 
-    owners: dict[str, list[str]] = {}
-    for name, entry in pages.items():
-        slug = entry.get("slug")
-        if slug is None or entry.get("error"):
-            continue
+    slugs = {name: entry["slug"] for name, entry in pages.items()
+             if entry.get("slug") is not None and not entry.get("error")}
+    for name, slug in slugs.items():
         problem = slug_problem(slug)
         if problem:
-            entry["error"] = f"{project.relative(project.source(name))}: invalid URL Slug {slug!r}: {problem}"
-            report(entry["error"], errors)
-        owners.setdefault(slug, []).append(name)
-    for slug, names in owners.items():
-        if len(names) > 1:
-            for name in names:
-                pages[name]["error"] = (f"{project.relative(project.source(name))}: URL Slug {slug!r} is also used by"
-                                        f" {', '.join(n for n in names if n != name)}")
-                report(pages[name]["error"], errors)
-
-
+            pages[name]["error"] = f"{project.relative(project.source(name))}: invalid URL Slug {slug!r}: {problem}"
+            report(pages[name]["error"], errors)
+    for slug, names in slug_clashes(slugs).items():
+        for name in names:
+            pages[name]["error"] = (f"{project.relative(project.source(name))}: URL Slug {slug!r} is also used by"
+                                    f" {', '.join(n for n in names if n != name)}")
+            report(pages[name]["error"], errors)

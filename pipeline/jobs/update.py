@@ -15,7 +15,7 @@ from ..locales import SiteLocale
 from ..memory import Memory
 from ..paths import Project
 from ..pofile import format_po
-from ..publish import decide
+from ..publish import decide, slug_clashes
 from ..qa import Checker, read_glossary
 from ..update import check_header, updated
 from .state import key_of, load_manifest, report, save_manifest, stamp
@@ -228,20 +228,14 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
 
 
 def _unique_slugs(pages: dict[str, Any], project: Project, locale: SiteLocale) -> None:
-    owners: dict[str, list[str]] = {}
-    for name, entry in pages.items():
+    for entry in pages.values():
         entry["published"] = entry.get("publishable", False)
         entry["reasons"] = [r for r in entry.get("reasons", []) if not r.startswith("URL slug ")]
-        if entry.get("slug") and entry["publishable"]:
-            owners.setdefault(entry["slug"], []).append(name)
-    for slug, names in owners.items():
-        if len(names) < 2:
-            continue
+    slugs = {name: entry["slug"] for name, entry in pages.items() if entry.get("slug") and entry["publishable"]}
+    for slug, names in slug_clashes(slugs).items():
         for name in names:
             others = ", ".join(n for n in names if n != name)
             pages[name]["published"] = False
             pages[name]["reasons"].append(f"URL slug {slug!r} is also the slug of {others} in {locale.gettext}")
             log.warning("%s: warning: URL slug %r is also used by %s; not published",
                         project.relative(project.catalog(locale.gettext, name)), slug, others)
-
-
