@@ -119,13 +119,12 @@ def _run(args: argparse.Namespace) -> int:
         else:
             (run_report if args.command == "report" else run_site)(project, settings)
     elif args.command == "verdict":
-        from .jobs.state import recorded_problems
+        from .jobs.state import problem_lines, recorded_problems
 
         problems = recorded_problems(project, settings)
-        for line in problems:
-            log.error("%s", as_error(line))
+        for line in problem_lines(problems):
+            log.error("%s", line)
         if problems:
-            log.error("%d problem(s): the pages above were not (re)built; fix them and run again", len(problems))
             return 1
     return 0
 

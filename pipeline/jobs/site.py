@@ -11,9 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import fsio
-from ..errors import as_error
 from ..paths import Project
-from .state import key_of, load_manifest, load_states, problems_in, published_versions, save_manifest
+from .state import (
+    key_of,
+    load_manifest,
+    load_states,
+    problem_lines,
+    problems_in,
+    published_versions,
+    save_manifest,
+)
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -26,14 +33,11 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     of problems the run recorded (output/.state/problems.txt, which `verdict` reads)."""
     states = load_states(project, settings)
     old = load_manifest(project.site_manifest)
-    files = run_sitemap(project, settings, states)
-    report, files = run_report(project, settings, states, old.get("report")), files + project.status_files
+    files = run_sitemap(project, settings, states) + project.status_files
+    report = run_report(project, settings, states, old.get("report"))
     save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files], "report": report})
     problems = problems_in(*states)
-    text = "".join(as_error(p) + "\n" for p in problems)
-    if problems:
-        text += f"{len(problems)} problem(s): the pages above were not (re)built; fix them and run again\n"
-    fsio.write_text(project.problems, text)
+    fsio.write_text(project.problems, "".join(line + "\n" for line in problem_lines(problems)))
     return problems
 
 

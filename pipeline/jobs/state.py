@@ -127,3 +127,11 @@ def recorded_problems(project: Project, settings: Settings) -> list[str]:
 def problems_in(extract: dict[str, Any], states: dict[str, dict[str, Any]]) -> list[str]:
     pages = [*extract.values(), *(entry for state in states.values() for entry in state.values())]
     return [entry["error"] for entry in pages if entry.get("error")]
+
+
+def problem_lines(problems: list[str]) -> list[str]:
+    """The run's problems as printed: one compiler-style error each, then how many."""
+    if not problems:
+        return []
+    count = f"{len(problems)} problem(s): the pages above were not (re)built; fix them and run again"
+    return [*(as_error(p) for p in problems), count]
