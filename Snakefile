@@ -13,8 +13,8 @@ from pathlib import Path
 from pipeline.config import load_settings
 from pipeline.errors import PipelineError, as_error
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
-from pipeline.jobs.state import code_digest, compile_code, reopen_incomplete
-from pipeline.paths import Project, shard_of
+from pipeline.jobs.state import code_digest, compile_code, reopen_stale, stamp, sweep_after_killed_jobs
+from pipeline.paths import PAGE_NAME, Project
 from pipeline.runlock import RunLockError, claim, freeze_heap, release_timers
 
 
@@ -42,15 +42,20 @@ if MAIN:
     if NOTE:  # the last run was interrupted: remove its half-written temporaries (never a real file)
         print(NOTE, file=sys.stderr)
         sweep_temporaries(PROJECT.root)
+    else:
+        sweep_after_killed_jobs(PROJECT)  # a job killed alone (OOM) in an earlier run left its temporaries
     compile_code()
 
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
 CODE = code_digest()  # a parameter of every job: a new version of the package reruns them (params trigger)
-PAGES = PROJECT.pages()
+INPUTS = stamp(PROJECT)  # the code and the configuration's bytes: a changed setting reruns every job
+# Only names that can be pages reach Snakemake: braces in a file name (a copywriter's "draft{2}.txt")
+# would be read as wildcards. The extract job lists the folder itself and refuses the others.
+PAGES = [page for page in PROJECT.pages() if PAGE_NAME.fullmatch(page)]
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
-SHARDS = sorted({shard_of(page, SETTINGS.render_shards) for page in PAGES})
-if MAIN:  # pages and site files are not Snakemake outputs: a job whose files were deleted runs again
-    reopen_incomplete(PROJECT, [PROJECT.render_manifest(shard) for shard in SHARDS] + [PROJECT.site_manifest])
+SHARDS = list(range(SETTINGS.render_shards))  # every shard, even one with no page left: it removes their files
+if MAIN:  # rerun every job whose inputs changed by content, or whose files are missing or were edited
+    reopen_stale(PROJECT, PROJECT.job_records(len(GROUPS), len(SHARDS)))
 STATE = "output/.state"
 TEMPLATES = "locales/templates"
 ENV = "envs/pipeline.yaml"
@@ -80,10 +85,16 @@ def catalog_inputs(group):
     return found
 
 
+# Every job's manifest is named here, not only the last ones: the Snakefile sets aside the manifest of
+# a job whose ledger no longer holds (reopen_stale), and Snakemake 9 reruns a job with a missing
+# output only when a job that needs it runs; `all` missing an input is such a job.
 rule all:
     input:
         f"{STATE}/verdict.ok",
         f"{STATE}/site.json",
+        f"{STATE}/extract.json",
+        expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
+        expand(f"{STATE}/render/shard-{{shard}}.json", shard=SHARDS),
 
 
 rule extract:
@@ -99,6 +110,7 @@ rule extract:
     params:
         cli=CLI,
         code=CODE,
+        settings=INPUTS,
     conda:
         ENV
     shell:
@@ -117,6 +129,7 @@ rule update:
     params:
         cli=CLI,
         code=CODE,
+        settings=INPUTS,
     conda:
         ENV
     shell:
@@ -134,6 +147,7 @@ rule render:
     params:
         cli=CLI,
         code=CODE,
+        settings=INPUTS,
     conda:
         ENV
     shell:
@@ -154,6 +168,7 @@ rule site:
     params:
         cli=CLI,
         code=CODE,
+        settings=INPUTS,
     conda:
         ENV
     shell:
@@ -183,6 +198,7 @@ rule check:
     params:
         cli=CLI,
         code=CODE,
+        settings=INPUTS,
     conda:
         ENV
     shell:

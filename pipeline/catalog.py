@@ -34,10 +34,11 @@ class Message:
 
     @property
     def translated(self) -> bool:
-        """Has a non-empty translation (fuzzy or not)."""
+        """Has a translation in every form (fuzzy or not). A form that is empty or only white space is
+        no translation: gettext would print nothing readable, and the gate must not take it as reviewed."""
         if self.msgid_plural is not None:
-            return bool(self.msgstr_plural) and all(self.msgstr_plural)
-        return bool(self.msgstr)
+            return bool(self.msgstr_plural) and all(form.strip() for form in self.msgstr_plural)
+        return bool(self.msgstr.strip())
 
     @property
     def reviewed(self) -> bool:

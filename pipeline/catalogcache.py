@@ -16,6 +16,7 @@ from typing import Any
 
 from . import fsio
 from .catalog import Catalog, Message
+from .errors import CatalogChanged
 from .paths import Project
 from .pofile import read_po
 
@@ -49,6 +50,26 @@ def _load(project: Project, path: Path, data: bytes, digest: str) -> Catalog:
             return _decode(stored)
     except (OSError, ValueError, KeyError, TypeError):
         pass
+    catalog = read_po(data, project.relative(path))
+    store(project, path, data, catalog)
+    return catalog
+
+
+def load_checked(project: Project, path: Path, digest: str) -> Catalog:
+    """The version of `path` whose bytes have `digest`: the one the update job checked and decided on.
+
+    From the cache (the update job stored exactly that version), else from the file if it still holds
+    those bytes. If it holds other bytes (saved during the run), CatalogChanged: publishing them would
+    publish what nobody checked; the next run checks them."""
+    try:
+        stored = json.loads(_cache_path(project, path).read_text("utf-8"))
+        if stored.get("digest") == digest:
+            return _decode(stored)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    data = fsio.read_bytes(path, within=project.root)
+    if data is None or fsio.digest(data) != digest:
+        raise CatalogChanged("changed since it was checked; the next run checks and publishes it", path)
     catalog = read_po(data, project.relative(path))
     store(project, path, data, catalog)
     return catalog

@@ -9,7 +9,8 @@
     clinic-l10n site                     sitemap + report + the run's problem list (one job)
     clinic-l10n verdict                  fail when the last run recorded a problem
     clinic-l10n check-site [DIR]         validate a built web root (exit 1 on any problem)
-    clinic-l10n check                    catalogs up to date, readable, msgfmt-clean; and the site
+    clinic-l10n check                    catalogs up to date, readable, msgfmt-clean; output/ equal to what
+                                         today's files give; and the site
 
 Every command takes --root (the project folder, default: the current one) and --log FILE.
 Errors print as ``path:line: error: message`` and exit 1; a bug prints a traceback.
@@ -21,8 +22,13 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import PipelineError, as_error
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .paths import Project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,13 +95,27 @@ def _run(args: argparse.Namespace) -> int:
         return _check_site(args.site or project.site, args.base_url or settings.base_url)
     if args.command == "check":
         from .catalogcheck import check_catalogs
+        from .outputcheck import check_outputs
 
         problems = check_catalogs(project, settings)
         for line in problems:
             print(line)
         print(f"catalogs: {len(problems)} problems")
+        outputs = check_outputs(project, settings)
+        for line in outputs:
+            print(line)
+        print(f"output: {len(outputs)} problems")
+        problems += outputs
         site_status = _check_site(project.site, settings.base_url)
         return 1 if problems or site_status else 0
+    from .jobs.state import job_marker
+
+    with job_marker(project):
+        return _run_job(args, project, settings)
+
+
+def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> int:
+    log = logging.getLogger("clinic_l10n")
     # Each job module is imported only for its own command (see pipeline/jobs/__init__.py).
     if args.command == "extract":
         from .jobs.extract import run_extract

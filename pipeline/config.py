@@ -102,8 +102,18 @@ def load_settings(path: Path, record: Path | None = None, facts: Path | None = N
 def _parse(text: str, path: Path) -> dict[str, Any]:
     import yaml
 
+    class NoAliases(yaml.SafeLoader):
+        """YAML without anchors' aliases: a few lines of `*a` can expand to gigabytes (a "billion
+        laughs" file), and a settings file has no use for them."""
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed here", mark)
+            return super().compose_node(parent, index)
+
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
+        data = yaml.load(text, Loader=NoAliases) if text.strip() else {}  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ConfigError(f"invalid YAML: {exc.problem}", path, line) from None
@@ -142,8 +152,11 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
     locales = _target_locales(data.get("locales", list(DEFAULT_LOCALES)), source, path)
     mt = data.get("machine_translation", {})
     _check_provider(mt.get("provider", "apertium"), path)
+    base_url = str(data.get("base_url", Settings.base_url))
+    if any(c.isspace() or not c.isprintable() for c in base_url):  # the schema's `$` lets a final newline through
+        raise ConfigError(f"base_url: {base_url!r} holds white space or a control character", path)
     return Settings(
-        base_url=str(data.get("base_url", Settings.base_url)).rstrip("/"),
+        base_url=base_url.rstrip("/"),
         site_name=data.get("site_name", Settings.site_name),
         source_locale=source,
         locales=locales,

@@ -45,3 +45,7 @@ class ConfigError(PipelineError):
 
 class ConflictError(CatalogError):
     """A file changed on disk between the pipeline reading it and writing it."""
+
+
+class CatalogChanged(CatalogError):
+    """A file holds other bytes than the ones a decision was made on (saved during the run)."""

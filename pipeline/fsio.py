@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import os
+import stat
 import tempfile
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .errors import ConflictError, PipelineError
 
@@ -14,31 +19,67 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_bytes(path: Path) -> bytes | None:
+# What identifies one version of a file without reading it: (inode, size, mtime_ns, ctime_ns). Users can
+# set a file's mtime (cp -p, rsync -t, tar, touch -d) but not its ctime, which every write and rename
+# moves on, and a save by rename gives a new inode. A matching stamp is a fast path; content decides.
+Stamp = tuple[int, int, int, int]
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def read_bytes(path: Path, within: Path | None = None) -> bytes | None:
+    """The bytes of the regular file `path`; None when there is no such file. See `read_snapshot`."""
+    return read_snapshot(path, within)[0]
+
+
+def read_snapshot(path: Path, within: Path | None = None) -> tuple[bytes | None, Stamp | None]:
+    """One consistent read: the file's bytes and the stamp they belong to (None when the file changed
+    while it was read, so nobody may trust the stamp for these bytes).
+
+    Refuses with a PipelineError, never blocking or raising anything else: a FIFO, socket, device or
+    folder (a FIFO would block the run forever), a file it may not read, and, given `within`, a
+    symbolic link that leads outside that folder (its content must not reach messages or pages)."""
+    if within is not None and os.path.islink(path) and not Path(os.path.realpath(path)).is_relative_to(within):
+        raise PipelineError("is a symbolic link to a file outside the project; not read", path)
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except (FileNotFoundError, NotADirectoryError):  # no such file (a parent may be a file: no such file either)
-        return None
+        return None, None
+    except OSError as exc:
+        raise PipelineError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise PipelineError("not a regular file (a folder, FIFO or device); not read", path)
+        chunks = []
+        while chunk := os.read(fd, max(before.st_size + 1, 65536)):
+            chunks.append(chunk)
+        after = os.fstat(fd)
+    except OSError as exc:
+        raise PipelineError(f"cannot read: {exc.strerror or exc}", path) from None
+    finally:
+        os.close(fd)
+    stamp = stamp_of(before)
+    return b"".join(chunks), stamp if stamp == stamp_of(after) else None
 
 
 def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, durable: bool = False) -> bool:
-    """Write `data` to `path` via a temporary file in the same folder and ``os.replace``.
+    """Write `data` to `path` via a temporary file in the same folder and a rename.
 
     Returns False (and leaves the file and its mtime alone) when it already holds `data`.
     `expect` guards a read-modify-write: pass the bytes read earlier (None: the file did not
-    exist); if the file on disk differs now, someone saved it meanwhile and ConflictError is
-    raised instead of overwriting their work. ``True`` means "no guard".
+    exist); if the file on disk is not those bytes at the moment of the swap, someone saved it
+    meanwhile and ConflictError is raised instead of overwriting their work (see `_swap_in`).
+    ``True`` means "no guard".
     `durable` adds an fsync (translators' catalogs): a rename alone already survives ``kill -9``.
     """
     current = read_bytes(path)
     if current == data:
         return False
     if expect is not True and current != expect:
-        raise ConflictError(
-            "changed on disk while the pipeline was updating it; not overwritten (run again to pick up"
-            " the new content)",
-            path,
-        )
+        raise _conflict(path)
     fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -46,11 +87,11 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if current is not None else 0o644)
+        if expect is True:
+            os.replace(tmp, path)
         else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+            _swap_in(Path(tmp), path, data, expect)
     except OSError as exc:
         _remove_quietly(Path(tmp))
         raise PipelineError(f"cannot write: {exc.strerror or exc}", path) from None
@@ -58,6 +99,75 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
         _remove_quietly(Path(tmp))
         raise
     return True
+
+
+def _conflict(path: Path) -> ConflictError:
+    return ConflictError("changed on disk while the pipeline was updating it; not overwritten (run again to pick up"
+                         " the new content)", path)
+
+
+# renameat2(2) flags (linux/fs.h): atomic "create unless it exists" and "swap two names".
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+
+
+def _swap_in(tmp: Path, path: Path, data: bytes, expect: bytes | None) -> None:
+    """Put `tmp` (holding `data`) at `path` only if `path` holds `expect` (None: does not exist), with no
+    window in which a save can be lost.
+
+    Checking and then renaming would lose a save that lands between the two. Instead the two names
+    are swapped in one system call (renameat2 RENAME_EXCHANGE); what was swapped out is then at
+    `tmp`, where it is compared with `expect`. If it is not what the pipeline read, the swap is
+    undone, and the translator's file is back in place, untouched; if a newer save landed at `path`
+    meanwhile, that newest save is the one kept. A new file is created with RENAME_NOREPLACE, so a
+    file someone created meanwhile is never replaced. Where the file system lacks renameat2 (NFS,
+    old kernels) it falls back to a final check and a rename."""
+    if expect is None:
+        if not _renameat2(tmp, path, _RENAME_NOREPLACE):
+            if path.exists():
+                raise _conflict(path)
+            os.replace(tmp, path)
+        return
+    if not _renameat2(tmp, path, _RENAME_EXCHANGE):
+        if read_bytes(path) != expect:
+            raise _conflict(path)
+        os.replace(tmp, path)
+        return
+    if read_bytes(tmp) == expect:
+        _remove_quietly(tmp)
+        return
+    for _ in range(8):  # undo; each round brings back a save that is newer than the one at `path`
+        _renameat2(tmp, path, _RENAME_EXCHANGE)
+        if read_bytes(tmp) == data:
+            break
+    _remove_quietly(tmp)  # ours, or an older save that a newer one at `path` supersedes
+    raise _conflict(path)
+
+
+def _renameat2(source: Path, target: Path, flags: int) -> bool:
+    """True when done; False when this system cannot do it (the caller falls back); OSError otherwise."""
+    call = _libc_renameat2()
+    if call is None:
+        return False
+    if call(-100, os.fsencode(source), -100, os.fsencode(target), flags) == 0:  # -100: AT_FDCWD
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    if err == errno.EEXIST:
+        raise _conflict(target)
+    raise OSError(err, os.strerror(err), str(target))
+
+
+@cache
+def _libc_renameat2() -> Any:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    call.restype = ctypes.c_int
+    return call
 
 
 def _temporary(path: Path) -> tuple[int, str]:

@@ -140,6 +140,22 @@ class Project:
         folder = self.state / "catalogs"
         return sorted(p for p in folder.glob("*.json") if not p.name.startswith("group-")) if folder.is_dir() else []
 
+    @property
+    def running(self) -> Path:
+        """One empty file per job process that is running or was killed (see jobs/state.py)."""
+        return self.state / "running"
+
+    def ledger(self, job: str) -> Path:
+        """What job `job` (extract, update-<group>, render-<shard>, site) read and wrote, by content."""
+        return self.state / "ledgers" / f"{job}.json"
+
+    def job_records(self, groups: int, shards: int) -> dict[Path, Path]:
+        """Every job's manifest (its Snakemake output) and its ledger."""
+        jobs = {self.extract_manifest: self.ledger("extract"), self.site_manifest: self.ledger("site")}
+        jobs.update({self.group_manifest(g): self.ledger(f"update-{g}") for g in range(groups)})
+        jobs.update({self.render_manifest(s): self.ledger(f"render-{s}") for s in range(shards)})
+        return jobs
+
     def render_manifest(self, shard: int) -> Path:
         return self.state / "render" / f"shard-{shard}.json"
 

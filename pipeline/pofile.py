@@ -112,7 +112,8 @@ class _Parser:
         if kind == "#":
             self.comments["#"].append(body[1:] if body.startswith(" ") else body)
         elif kind == "#,":
-            self.comments["#,"].extend(f.strip() for f in body.split(",") if f.strip())
+            # GNU gettext separates flags by commas and by white space: "#, fuzzy c-format" is fuzzy.
+            self.comments["#,"].extend(f for f in re.split(r"[\s,]+", body) if f)
         elif kind == "#:":
             self.comments["#:"].extend(body.split())
         else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from .catalog import Catalog, Message
@@ -33,6 +34,7 @@ class Outcome:
     memory: int = 0
     machine: int = 0
     masks_lost: int = 0
+    unusable: int = 0  # answers that were not text a catalog can hold (dropped)
     failed: str | None = None
 
 
@@ -75,7 +77,8 @@ def fill_from_machine(catalogs: dict[str, Catalog], engine: Engine, cache: Cache
         except EngineError as err:
             outcome.failed = str(err)
             break
-        fresh = {src: out for src, out in zip(chunk, translated, strict=True) if out.strip()}
+        fresh = {src: out for src, out in zip(chunk, translated, strict=True) if out.strip() and _usable(out)}
+        outcome.unusable += sum(1 for out in translated if out.strip() and not _usable(out))
         cache.store(fresh)
         results.update(fresh)
     return {page: _apply(catalog, results, pattern, engine.origin, outcome) for page, catalog in catalogs.items()}
@@ -101,6 +104,12 @@ def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], 
         messages.append(replace(m.with_fuzzy(True), msgstr=draft,
                                 translator_comments=_noted(m, f"{MACHINE_NOTE}: {origin}")))
     return replace(catalog, messages=tuple(messages))
+
+
+def _usable(text: str) -> bool:
+    """An engine's answer that can stand in a catalog: valid Unicode (no half of a surrogate pair,
+    which UTF-8 cannot encode) and no control characters (a segment is one line of text)."""
+    return not any(0xD800 <= ord(c) <= 0xDFFF or (c != "\t" and unicodedata.category(c) == "Cc") for c in text)
 
 
 def _as_text(m: Message) -> str:

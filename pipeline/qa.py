@@ -21,7 +21,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from .catalog import Catalog, Key, Message
 from .errors import PipelineError
@@ -57,13 +56,24 @@ class Term:
     line: int
 
 
-def read_glossary(path: Path, display: str) -> tuple[Term, ...]:
-    """A termbase: CSV with a header row `term,translation[,note]`; one required rendering a row."""
-    if not path.is_file():
-        return ()
+def read_glossary(data: bytes, display: str) -> tuple[Term, ...]:
+    """A termbase: CSV with a header row `term,translation[,note]`; one required rendering a row.
+
+    Read the way spreadsheets save CSV: UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"),
+    CRLF or LF line ends, fields separated by commas or, as Excel does where the decimal mark is a
+    comma, by semicolons (the header row tells which). Anything else is an error naming the line."""
     try:
-        rows = list(csv.reader(path.read_text("utf-8").splitlines()))
-    except (UnicodeDecodeError, csv.Error) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        hint = " (saved as UTF-16? choose 'CSV UTF-8' when saving)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise PipelineError(f"not UTF-8 text (byte {exc.start}){hint}", display, line) from None
+    lines = text.splitlines()
+    header = lines[0] if lines else ""
+    delimiter = ";" if ";" in header and "," not in header else ","
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as exc:
         raise PipelineError(f"cannot read the glossary: {exc}", display) from None
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["term", "translation"]:
         raise PipelineError("the first row must be the header 'term,translation[,note]'", display, 1)

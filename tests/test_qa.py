@@ -63,11 +63,22 @@ def test_warnings_do_not_block():
     assert ("whitespace", False) in findings("Rest.", "Descanso. ")
 
 
-def test_glossary_file_errors_name_the_line(tmp_path):
-    path = tmp_path / "es.csv"
-    path.write_text("term,translation\nketamine,ketamina\nlidocaine\n", "utf-8")
+def test_glossary_file_errors_name_the_line():
     with pytest.raises(PipelineError, match=r"es.csv:3: each row needs a term and its translation"):
-        read_glossary(path, "es.csv")
-    path.write_text("source,target\n", "utf-8")
+        read_glossary(b"term,translation\nketamine,ketamina\nlidocaine\n", "es.csv")
     with pytest.raises(PipelineError, match="es.csv:1: the first row must be the header"):
-        read_glossary(path, "es.csv")
+        read_glossary(b"source,target\n", "es.csv")
+    with pytest.raises(PipelineError, match=r"es.csv:2: not UTF-8 text"):
+        read_glossary(b"term,translation\nk\xe9tamine,ketamina\n", "es.csv")
+    with pytest.raises(PipelineError, match=r"es.csv:1: not UTF-8 text .*UTF-16"):
+        read_glossary("term,translation\n".encode("utf-16"), "es.csv")
+
+
+def test_glossary_reads_what_spreadsheets_save():
+    """Case 3 of issue 11: Excel's "CSV UTF-8" starts with a byte-order mark and ends lines with CRLF;
+    where the decimal mark is a comma it separates fields with semicolons."""
+    expected = (Term("headache", "cefalea", 2), Term("ketamine", "ketamina", 3))
+    for data in (b"term,translation\nheadache,cefalea\nketamine,ketamina\n",
+                 b"\xef\xbb\xbfterm,translation\r\nheadache,cefalea\r\nketamine,ketamina\r\n",
+                 b"\xef\xbb\xbfTerm;Translation;Note\r\nheadache;cefalea;\r\nketamine;ketamina;INN\r\n"):
+        assert read_glossary(data, "es.csv") == expected

@@ -11,35 +11,49 @@ from ..errors import PipelineError
 from ..extract import creation_date, same_but_date, template_for
 from ..paths import PAGE_NAME, Project
 from ..pofile import write_po
-from .state import load_manifest, report, save_manifest, stamp
+from .ledger import Recorder
+from .state import previous_manifest, report, save_manifest, stamp
 
 
 def run_extract(project: Project, settings: Settings) -> list[str]:
-    """Write the template of every source page whose bytes (or the code, or the configuration) changed."""
-    old = load_manifest(project.extract_manifest).get("pages", {})
+    """Write the template of every source page whose bytes (or the code, or the configuration) changed.
+
+    A page whose source has an error has no version online until it is fixed (what is online is a
+    function of today's files; the run fails, so a deploy gated on it keeps the last good site);
+    its template stays as it was, so translators' catalogs keep their entries meanwhile."""
+    old = previous_manifest(project.extract_manifest).get("pages", {})
     current = stamp(project)
+    record = Recorder(project)
+    names = project.pages()
+    record.listed(project.source_dir, "*.txt", [f"{name}.txt" for name in names])
     pages: dict[str, Any] = {}
     errors: list[str] = []
-    for name in project.pages():
+    for name in names:
         if not PAGE_NAME.fullmatch(name):
             problem = (f"{project.relative(project.source(name))}: the file name must be lowercase letters, digits"
                        " and hyphens (at most 151 characters), as it names the page's catalogs and folders")
             report(problem, errors)
             pages[name] = {"error": problem}
             continue
-        data = project.source(name).read_bytes()
+        try:
+            data = record.read(project.source(name)) or b""
+        except PipelineError as err:
+            report(err, errors)
+            pages[name] = {"error": str(err)}
+            continue
         entry = {"source": fsio.digest(data)[:24], "stamp": current}
         prev = old.get(name, {})
         pot_now = fsio.read_bytes(project.template(name))
         if all(prev.get(k) == v for k, v in entry.items()) and pot_now is not None \
                 and fsio.digest(pot_now)[:24] == prev.get("pot") and not prev.get("error"):
             pages[name] = prev
+            record.wrote(project.template(name))
             continue
         try:
             page = parse_page(data, project.relative(project.source(name)), name)
         except PipelineError as err:
             report(err, errors)
-            pages[name] = {**prev, **entry, "error": str(err)}
+            pages[name] = {**entry, "error": str(err)}
             continue
         template = template_for(page, settings, creation_date())
         if pot_now is None or not same_but_date(template, catalogcache.load(project, project.template(name), pot_now)):
@@ -47,11 +61,13 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
             fsio.write_text(project.template(name), text)
             pot_now = text.encode("utf-8")
             catalogcache.store(project, project.template(name), pot_now, template)
+        record.wrote(project.template(name))
         pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text}
     _check_source_slugs(project, pages, errors)
     for stale in sorted(set(old) - set(pages)):
         fsio.remove(project.template(stale), project.root)
     save_manifest(project.extract_manifest, {"pages": pages})
+    record.save(project.ledger("extract"))
     return errors
 
 

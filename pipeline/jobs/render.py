@@ -3,11 +3,14 @@ every page in every locale (output/preview/); manifest output/.state/render/shar
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from .. import fsio
-from ..errors import PipelineError
+from ..errors import CatalogChanged, PipelineError
 from ..paths import Project, shard_of
+from .ledger import Recorder
+from .ledger import load as load_ledger
 from .state import (
     key_of,
     listed_files,
@@ -19,6 +22,8 @@ from .state import (
     save_manifest,
     stamp,
 )
+
+log = logging.getLogger("clinic_l10n")
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -57,14 +62,16 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     extract, states = load_states(project, settings)
     versions = published_versions(settings, extract, states)
     current = stamp(project)
+    record = Recorder(project, previous=load_ledger(project.ledger(f"render-{shard}")))
     pages: dict[str, Any] = {}
     errors: list[str] = []
+    complete = True
     for name, links in versions.items():
         if shard_of(name, settings.render_shards) != shard:
             continue
         # A page is rendered again when its source, its published versions, or one of its catalogs
         # (as the update job recorded it: "own" names the catalog's bytes) or their state changed.
-        # A locale whose catalog could not be read keeps its last preview (the update job reported it).
+        # A locale whose catalog could not be read has no preview (the update job reported it).
         status = {loc.gettext: states[loc.gettext][name] for loc in settings.locales
                   if name in states[loc.gettext] and not states[loc.gettext][name].get("error")}
         key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
@@ -73,26 +80,37 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
         files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
                   if loc.gettext in status]
         prev = old.get(name, {})
-        unchanged = prev.get("key") == key and all((project.root / f).is_file() for f in files)
-        if unchanged or (extract[name].get("error") and prev):
-            pages[name] = prev  # a source page with an error keeps its last good build
+        if prev.get("key") == key and all((project.root / f).is_file() for f in files):
+            pages[name] = prev
+            record.kept(project.root / f for f in files)
             continue
         try:
-            catalogs = {code: fsio.read_bytes(project.catalog(code, name)) for code in status}
-            _render_page(project, settings, name, links, catalogs, status)
+            _render_page(project, settings, name, extract[name]["source"], links, status)
             pages[name] = {"key": key, "files": files}
+            record.wrote(*(project.root / f for f in files))
+        except CatalogChanged as err:  # saved during this run: rendered from the checked bytes next run
+            log.info("%s", err)
+            complete = False
+            if prev:
+                pages[name] = {**prev, "key": None}
+                record.kept(project.root / f for f in prev.get("files", []))
         except PipelineError as err:
             report(err, errors)
             if prev:
                 pages[name] = prev  # its last build stays online until it can be written again
+                record.kept(project.root / f for f in prev.get("files", []))
     _remove_stale(project, old, pages)
     # After an error (a full disk, say) the next run takes the full path again: no "inputs" to match.
-    save_manifest(path, {"pages": pages, "inputs": None if errors else inputs, "shards": settings.render_shards})
+    done = complete and not errors
+    save_manifest(path, {"pages": pages, "inputs": inputs if done else None, "shards": settings.render_shards})
+    record.save(project.ledger(f"render-{shard}"))
     return errors
 
 
-def _render_page(project: Project, settings: Settings, name: str, links: list[Link],
-                 catalogs: dict[str, bytes | None], status: dict[str, dict[str, Any]]) -> None:
+def _render_page(project: Project, settings: Settings, name: str, source_digest: str, links: list[Link],
+                 status: dict[str, dict[str, Any]]) -> None:
+    """Render from exactly what was checked: the source page whose digest the extract job recorded and
+    each catalog in the version the update job decided on (CatalogChanged if either changed since)."""
     from .. import catalogcache
     from ..copydeck import parse_page
     from ..model import Link
@@ -102,9 +120,13 @@ def _render_page(project: Project, settings: Settings, name: str, links: list[Li
 
     cache_compiled_templates(project.compiled_templates)
 
-    page = parse_page(project.source(name).read_bytes(), project.relative(project.source(name)), name)
-    parsed = {code: catalogcache.load(project, project.catalog(code, name), data).by_key()
-              for code, data in catalogs.items() if data is not None}
+    source = project.source(name)
+    data = fsio.read_bytes(source, within=project.root)
+    if data is None or fsio.digest(data)[:24] != source_digest:
+        raise CatalogChanged("changed since its template was made; the next run builds it", project.relative(source))
+    page = parse_page(data, project.relative(source), name)
+    parsed = {code: catalogcache.load_checked(project, project.catalog(code, name), info["catalog"]).by_key()
+              for code, info in status.items()}
     for link in links:
         localised = page
         if link.locale != settings.source_locale:

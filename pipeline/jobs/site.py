@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import fsio
 from ..paths import Project
+from .ledger import Recorder
 from .state import (
     key_of,
     load_manifest,
@@ -36,6 +37,9 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     files = run_sitemap(project, settings, states) + project.status_files
     report = run_report(project, settings, states, old.get("report"))
     save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files], "report": report})
+    record = Recorder(project)
+    record.wrote(*files)
+    record.save(project.ledger("site"))
     problems = problems_in(*states)
     fsio.write_text(project.problems, "".join(line + "\n" for line in problem_lines(problems)))
     return problems

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +32,7 @@ def load_manifest(path: Path) -> dict[str, Any]:
 def save_manifest(path: Path, data: dict[str, Any]) -> None:
     # Compact on purpose: json's C encoder only serves indent=None (indenting costs 10x the time).
     fsio.write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
-    _set_aside(path).unlink(missing_ok=True)  # see reopen_incomplete
+    _set_aside(path).unlink(missing_ok=True)  # see reopen_stale
 
 
 def listed_files(manifest: dict[str, Any]) -> list[str]:
@@ -38,22 +41,85 @@ def listed_files(manifest: dict[str, Any]) -> list[str]:
     return [*manifest.get("files", []), *(f for page in pages for f in page.get("files", []))]
 
 
-def reopen_incomplete(project: Project, manifests: list[Path]) -> list[Path]:
-    """Set aside each manifest whose job's files are not all there (someone deleted output/site, say),
-    so Snakemake reruns that job, which writes what is missing. (Ageing the manifest would not do:
-    Snakemake skips a job whose newer inputs have the checksums it recorded.) The job still reads
-    the set-aside manifest (`previous_manifest`): it needs it to remove the files of deleted pages."""
+def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
+    """Set aside the manifest (a job's Snakemake output) of every job whose ledger no longer matches
+    today's files (see ledger.py), so Snakemake runs that job again: an input with other bytes, a
+    new or removed file in a folder it lists, or a file it wrote that is missing or was edited (such
+    a file under output/ is deleted first, so the job writes it anew). `jobs`: manifest -> ledger.
+
+    (Ageing the manifest would not do: Snakemake skips a job whose newer inputs have the checksums it
+    recorded.) The job still reads the set-aside manifest (`previous_manifest`): it needs it to
+    remove the files of deleted pages and to skip what did not change."""
+    from .ledger import changes, load
+
     reopened = []
-    for manifest in manifests:
-        files = listed_files(load_manifest(manifest))
-        if files and not all((project.root / f).is_file() for f in files):
-            manifest.replace(_set_aside(manifest))
-            reopened.append(manifest)
+    written: set[str] = set()
+    complete = True
+    for manifest, ledger_file in jobs.items():
+        ledger = load(ledger_file)
+        complete = complete and ledger is not None
+        written |= ledger.writes.keys() if ledger is not None else set()
+        if not manifest.exists():
+            continue  # runs anyway
+        if ledger is not None:
+            changed, spoiled = changes(project, ledger)
+            for path in spoiled:
+                if project.output in path.parents:
+                    path.unlink(missing_ok=True)
+            if not changed and not spoiled:
+                continue
+        manifest.replace(_set_aside(manifest))
+        reopened.append(manifest)
+    if complete:  # (without every ledger, what the jobs wrote is not known: they run and write them)
+        _remove_unowned(project, written)
     return reopened
 
 
+def _remove_unowned(project: Project, written: set[str]) -> None:
+    """Delete the files under output/site/, output/preview/ and output/reports/ that no job wrote: put
+    there by hand, or left by a job that no longer exists (a render shard after `render_shards` was
+    lowered). Those folders are generated: what they hold is a function of today's files."""
+    for folder in (project.site, project.preview, project.reports):
+        for base, _, names in os.walk(folder):
+            for name in names:
+                path = Path(base, name)
+                relative = project.relative(path)
+                if relative not in written and not (name.startswith(".") and name.endswith(".tmp")):
+                    log.warning("note: removed %s: no job of this pipeline wrote it", relative)
+                    fsio.remove(path, folder)
+
+
+@contextmanager
+def job_marker(project: Project) -> Iterator[None]:
+    """Leave a mark for as long as this job runs: a job killed alone (the OOM killer, a node lost)
+    keeps it, and tells the next run to sweep the temporary files such a job leaves (see
+    sweep_after_killed_jobs)."""
+    mark = project.running / str(os.getpid())
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+    except OSError:
+        pass  # an unwritable output/ is reported by the job itself
+    try:
+        yield
+    finally:
+        mark.unlink(missing_ok=True)
+
+
+def sweep_after_killed_jobs(project: Project) -> bool:
+    """When a job of an earlier run was killed, remove the temporary files it left (never a real
+    file). Call only while holding the run lock: then no job of another run is alive."""
+    marks = list(project.running.iterdir()) if project.running.is_dir() else []
+    if not marks:
+        return False
+    fsio.sweep_temporaries(project.root)
+    for mark in marks:
+        mark.unlink(missing_ok=True)
+    return True
+
+
 def previous_manifest(path: Path) -> dict[str, Any]:
-    """What the job of `path` recorded last time, even if it was set aside by `reopen_incomplete`."""
+    """What the job of `path` recorded last time, even if it was set aside by `reopen_stale`."""
     return load_manifest(path) or load_manifest(_set_aside(path))
 
 
@@ -108,8 +174,8 @@ def published_versions(settings: Settings, extract: dict[str, Any],
     """For every page whose source parses: its published versions, source language first."""
     result: dict[str, list[Link]] = {}
     for name, entry in sorted(extract.items()):
-        if not entry.get("slug"):
-            continue  # never parsed; a page that parsed before and is broken now keeps its last build
+        if not entry.get("slug") or entry.get("error"):
+            continue  # a source page with an error has no version until it is fixed (see jobs/extract.py)
         links = [Link(settings.source_locale, entry["slug"], settings.base_url)]
         for loc in settings.locales:
             state = states[loc.gettext].get(name, {})
@@ -126,7 +192,7 @@ def recorded_problems(project: Project, settings: Settings) -> list[str]:
 
 def problems_in(extract: dict[str, Any], states: dict[str, dict[str, Any]]) -> list[str]:
     pages = [*extract.values(), *(entry for state in states.values() for entry in state.values())]
-    return [entry["error"] for entry in pages if entry.get("error")]
+    return list(dict.fromkeys(entry["error"] for entry in pages if entry.get("error")))  # a glossary's, once
 
 
 def problem_lines(problems: list[str]) -> list[str]:

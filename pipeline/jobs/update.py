@@ -18,6 +18,7 @@ from ..pofile import format_po
 from ..publish import decide, slug_clashes
 from ..qa import Checker, read_glossary
 from ..update import check_header, updated
+from .ledger import Recorder
 from .state import key_of, load_manifest, report, save_manifest, stamp
 
 log = logging.getLogger("clinic_l10n")
@@ -27,39 +28,51 @@ SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
 def run_update_group(project: Project, settings: Settings, group: int) -> list[str]:
     """Update the catalogs of every locale in one group (one job, one interpreter start)."""
     locales = settings.locale_groups()[group]
-    templates = _templates(project)  # read once for all the group's locales
+    record = Recorder(project)
+    templates = _templates(project, record)  # read once for all the group's locales
     errors: list[str] = []
     for locale in locales:
-        errors += run_update(project, settings, locale.gettext, templates)
+        errors += run_update(project, settings, locale.gettext, templates, record)
     digests = {loc.gettext: fsio.digest(fsio.read_bytes(project.locale_manifest(loc.gettext)) or b"")[:24]
                for loc in locales}
     save_manifest(project.group_manifest(group), {"locales": digests})
+    record.save(project.ledger(f"update-{group}"))
     return errors
 
 
-def _templates(project: Project) -> dict[str, tuple[bytes, str] | None]:
-    """Each extracted page's template: its bytes and their digest (None: no template)."""
+def _templates(project: Project, record: Recorder) -> dict[str, tuple[bytes, str] | None]:
+    """Each page's template whose source page parses: its bytes and their digest (None: no template).
+    A page whose source has an error has no version anywhere until it is fixed (see jobs/extract.py)."""
     pages = load_manifest(project.extract_manifest).get("pages", {})
-    found = {name: fsio.read_bytes(project.template(name)) for name in sorted(pages)}
+    found = {name: record.read(project.template(name)) for name in sorted(pages) if not pages[name].get("error")}
     return {name: (data, fsio.digest(data)) if data is not None else None for name, data in found.items()}
 
 
 def run_update(project: Project, settings: Settings, code: str,
-               templates: dict[str, tuple[bytes, str] | None] | None = None) -> list[str]:
+               templates: dict[str, tuple[bytes, str] | None] | None = None, record: Recorder | None = None
+               ) -> list[str]:
     """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po, pre-fill drafts for
     the empty entries (memory, then one machine-translation batch), and decide publication.
 
-    A page is processed again when its template or catalog changed, or when it still has empty
-    entries and the translation memory (the reviewed entries of all pages) changed since."""
+    A page is processed again when its template, catalog or the locale's glossary changed, or when it
+    still has empty entries and the translation memory (the reviewed entries of all pages) changed."""
     locale = settings.locale(code)
+    record = record or Recorder(project)
     path = project.locale_manifest(locale.gettext)
     old = load_manifest(path).get("pages", {})
-    current = stamp(project)
-    pots = templates if templates is not None else _templates(project)
-    pos = {name: fsio.read_bytes(project.catalog(locale.gettext, name)) for name in pots}
-    present = {n: pot for n, pot in pots.items() if pot is not None}  # pages with a template
-    pages: dict[str, Any] = {}
     errors: list[str] = []
+    checker, glossary_digest = _checker(project, settings, locale, record, errors)
+    current = key_of(stamp(project), glossary_digest)
+    pots = templates if templates is not None else _templates(project, record)
+    present = {n: pot for n, pot in pots.items() if pot is not None}  # pages with a template
+    pos: dict[str, bytes | None] = {}
+    pages: dict[str, Any] = {}
+    for name in present:
+        try:
+            pos[name] = record.read(project.catalog(locale.gettext, name))
+        except PipelineError as err:  # unreadable: withdrawn until it can be read (its state is unknown)
+            report(err, errors)
+            pages[name] = _failed(err)
     work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
     existing: dict[str, Catalog | None] = {}  # page -> the catalog as read (parsed once per job)
 
@@ -69,9 +82,9 @@ def run_update(project: Project, settings: Settings, code: str,
             work[name] = (template, merged)
         except PipelineError as err:
             report(err, errors)
-            pages[name] = _failed(err, old.get(name, {}))
+            pages[name] = _failed(err)
 
-    own = {n: key_of(current, pot[1], fsio.digest(pos[n] or b"")) for n, pot in present.items()}
+    own = {n: key_of(current, present[n][1], fsio.digest(pos[n] or b"")) for n in pos}
     for name in own:
         prev = old.get(name, {})
         if prev.get("own") == own[name] and not prev.get("error"):
@@ -83,24 +96,29 @@ def run_update(project: Project, settings: Settings, code: str,
     for name, prev in list(pages.items()):
         if prev.get("counts", {}).get("messages", {}).get("untranslated", 0) and prev.get("memory") != memory_key:
             take(name)  # empty entries, and the memory changed: it may draft them now
-    drafted = _prefill(project, settings, locale, work, {n: pos[n] for n in own}, memory_key)
-    checker = _checker(project, settings, locale, errors)
+    drafted = _prefill(project, settings, locale, work, pos, memory_key)
     for name, (template, catalog) in work.items():
+        po_path = project.catalog(locale.gettext, name)
         try:
             written, lines = _write_catalog(project, locale, name, catalog, pos[name], existing[name])
         except PipelineError as err:
             report(err, errors)
-            pages[name] = _failed(err, old.get(name, {}))
+            pages[name] = _failed(err)
+            record.used(po_path, pos[name])  # a save that raced with the write: the next run reads it
             continue
+        record.used(po_path, written)
         status = _status(project, name, locale, template, catalog, checker, lines)
+        if checker is None:  # glossary_digest holds the glossary's error: every page of the locale fails with it
+            status["error"] = glossary_digest
         status["own"] = key_of(current, present[name][1], fsio.digest(written))
+        status["catalog"] = fsio.digest(written)  # the bytes QA checked: the render publishes exactly these
         status["reviewed"] = _reviewed_digest(catalog)
         status["memory"] = memory_key
         pages[name] = status
     if drafted:
         log.info("%s: %s", locale.gettext, drafted)
     _unique_slugs(pages, project, locale)
-    save_manifest(path, {"locale": locale.gettext, "pages": pages})
+    save_manifest(path, {"locale": locale.gettext, "pages": pages, "errors": errors})
     return errors
 
 
@@ -109,9 +127,11 @@ def _reviewed_digest(catalog: Catalog) -> str:
     return key_of(sorted([m.msgctxt or "", m.msgid, m.msgstr] for m in catalog.live if m.reviewed))
 
 
-def _failed(err: PipelineError, prev: dict[str, Any]) -> dict[str, Any]:
+def _failed(err: PipelineError) -> dict[str, Any]:
+    # Nothing of the last good state is kept (its counts included): what a run shows is a function of
+    # today's files, the same whether or not the catalog was ever readable.
     return {"own": None, "error": str(err), "published": False, "publishable": False,
-            "reasons": [f"catalog error: {err}"], "slug": None, "counts": prev.get("counts", {})}
+            "reasons": [f"catalog error: {err}"], "slug": None, "counts": {}}
 
 
 def _merged(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
@@ -155,6 +175,9 @@ def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dic
     if outcome.masks_lost:
         log.warning("warning: %s: %d machine drafts dropped because protected text (numbers, contacts, terms)"
                     " did not come back intact", locale.gettext, outcome.masks_lost)
+    if outcome.unusable:
+        log.warning("warning: %s: %d machine translations dropped: the engine answered with invalid text"
+                    " (half of a surrogate pair or a control character)", locale.gettext, outcome.unusable)
     if not outcome.memory and not outcome.machine:
         return ""
     return f"drafted {outcome.memory} entries from translation memory, {outcome.machine} by machine translation"
@@ -196,23 +219,29 @@ def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cat
     return data, lines
 
 
-def _checker(project: Project, settings: Settings, locale: SiteLocale, errors: list[str]) -> Checker:
+def _checker(project: Project, settings: Settings, locale: SiteLocale, record: Recorder,
+             errors: list[str]) -> tuple[Checker | None, str]:
+    """The locale's QA checker and the digest of its glossary; no checker when the glossary cannot be
+    read: then no page of the locale can be shown to follow it, and none is published."""
     path = project.glossary(locale.gettext)
     try:
-        glossary = read_glossary(path, project.relative(path))
+        data = record.read(path)
+        glossary = read_glossary(data, project.relative(path)) if data is not None else ()
     except PipelineError as err:
         report(err, errors)
-        glossary = ()
-    return Checker(settings.source_locale, locale, glossary, settings.do_not_translate)
+        return None, str(err)
+    return Checker(settings.source_locale, locale, glossary, settings.do_not_translate), fsio.digest(data or b"")
 
 
 def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, catalog: Catalog,
-            checker: Checker, lines: dict[Key, int]) -> dict[str, Any]:
+            checker: Checker | None, lines: dict[Key, int]) -> dict[str, Any]:
     where = project.relative(project.catalog(locale.gettext, name))
-    findings = checker.catalog(template, catalog, lines)
+    findings = checker.catalog(template, catalog, lines) if checker is not None else []
     for finding in findings:
         log.warning("%s", finding.render(where))
     blocking = tuple(f"QA: {finding.render(where)}" for finding in findings if finding.blocking)
+    if checker is None:
+        blocking += (f"the glossary {project.relative(project.glossary(locale.gettext))} cannot be read",)
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
     slug_key = slug_entry.key if slug_entry else SLUG_KEY
     version = decide(name, locale.gettext, template, catalog, slug_key, blocking)

@@ -1,0 +1,132 @@
+"""What each job read and wrote, by content: how the next run knows, without trusting mtimes, that
+the job's result still stands.
+
+Snakemake decides what to rerun from modification times, and a file can change while keeping an old
+one (`cp -p`, `rsync -t`, `tar` or `unzip` of an agency's delivery, `touch -d`, a save during the
+run). So every job keeps a ledger (output/.state/ledgers/<job>.json): the digest of each input
+exactly as the job used it, the digest of each file it wrote, and the names it found in the folders
+it lists. Before Snakemake plans the run, the Snakefile holds every ledger against the files of today
+(`stale_jobs`): a job one of whose inputs now has other bytes, or one of whose files is missing or
+was edited by hand, has its manifest set aside, so Snakemake sees its output missing and runs it.
+The job itself then redoes only what changed (its own keys are digests too).
+
+A file's stamp (inode, size, mtime, ctime: see fsio.Stamp) is the fast path: when it is as recorded,
+the file was not touched since; otherwise its bytes are hashed and decide.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import fsio
+from ..paths import Project
+
+# One file in a ledger: [digest or None (no such file), stamp or None (hash it to know)]
+Entry = tuple[str | None, fsio.Stamp | None]
+
+
+@dataclass
+class Ledger:
+    """One job's record. `reads` and `writes` map project-relative paths to entries; `listings` map
+    a folder and a pattern ("source/*.txt") to the sorted names found there."""
+
+    reads: dict[str, Entry] = field(default_factory=dict)
+    writes: dict[str, Entry] = field(default_factory=dict)
+    listings: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Recorder:
+    """A job's way of reading its inputs and noting its outputs, so its ledger is exact."""
+
+    def __init__(self, project: Project, previous: Ledger | None = None) -> None:
+        self.project = project
+        self.ledger = Ledger()
+        self.previous = previous or Ledger()
+
+    def read(self, path: Path) -> bytes | None:
+        """The bytes of an input (None: no such file), noted with the stamp they were read under."""
+        data, stamp = fsio.read_snapshot(path, within=self.project.root)
+        self.ledger.reads[self.project.relative(path)] = (_digest(data), stamp)
+        return data
+
+    def used(self, path: Path, data: bytes | None) -> None:
+        """Note that the job's result rests on `data` as the content of `path` (read earlier, or just
+        written by the job itself). If the file holds other bytes by now, the next run sees it."""
+        current, stamp = fsio.read_snapshot(path, within=self.project.root)
+        self.ledger.reads[self.project.relative(path)] = (_digest(data), stamp if current == data else None)
+
+    def wrote(self, *paths: Path) -> None:
+        """Note files the job owns (pages, templates): they must still hold what was written."""
+        for path in paths:
+            data, stamp = fsio.read_snapshot(path)
+            self.ledger.writes[self.project.relative(path)] = (_digest(data), stamp)
+
+    def kept(self, paths: Iterable[Path]) -> None:
+        """Note files the job owns and left as they were: their entries carry over from the last
+        ledger (the Snakefile checked them against it before this run), or are taken anew."""
+        for path in paths:
+            name = self.project.relative(path)
+            entry = self.previous.writes.get(name)
+            if entry is not None:
+                self.ledger.writes[name] = entry
+            else:
+                self.wrote(path)
+
+    def listed(self, folder: Path, pattern: str, names: list[str]) -> None:
+        self.ledger.listings[f"{self.project.relative(folder)}/{pattern}"] = sorted(names)
+
+    def save(self, path: Path) -> None:
+        data = {"reads": self.ledger.reads, "writes": self.ledger.writes, "listings": self.ledger.listings}
+        fsio.write_text(path, json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n")
+
+
+def _digest(data: bytes | None) -> str | None:
+    return fsio.digest(data)[:32] if data is not None else None
+
+
+def load(path: Path) -> Ledger | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return Ledger({k: _entry(v) for k, v in data["reads"].items()},
+                      {k: _entry(v) for k, v in data["writes"].items()},
+                      {k: list(v) for k, v in data["listings"].items()})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _entry(value: list) -> Entry:
+    digest, stamp = value
+    return digest, tuple(stamp) if stamp is not None else None  # type: ignore[return-value]
+
+
+def changes(project: Project, ledger: Ledger) -> tuple[list[str], list[Path]]:
+    """What differs from the ledger today: (changed inputs and listings, written files that are
+    missing or hold other bytes). Both empty: the job's result stands."""
+    changed = [name for name, entry in ledger.reads.items() if not _holds(project.root / name, entry)]
+    for key, names in ledger.listings.items():
+        folder, _, pattern = key.rpartition("/")
+        base = project.root / folder
+        found = sorted(p.name for p in base.glob(pattern) if p.is_file()) if base.is_dir() else []
+        if found != names:
+            changed.append(key)
+    spoiled = [project.root / name for name, entry in ledger.writes.items() if not _holds(project.root / name, entry)]
+    return changed, spoiled
+
+
+def _holds(path: Path, entry: Entry) -> bool:
+    digest, recorded = entry
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return digest is None
+    except OSError:
+        return False
+    if recorded is not None and fsio.stamp_of(info) == recorded:
+        return True
+    try:
+        return _digest(fsio.read_bytes(path)) == digest
+    except fsio.PipelineError:
+        return False
