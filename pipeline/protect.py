@@ -2,7 +2,8 @@
 addresses, URLs and do-not-translate terms. Masked before machine translation, restored after.
 
 Word units (hours, days) are left to the engine, which translates them ("24 hours" -> "24 horas");
-unit symbols (mg, ml, µg/L, %, °C, £) travel with their number inside the mask.
+unit symbols (mg, ml, µg/L, %, °C, £) travel with their number inside the mask. The patterns are
+the table in quantities.py, which QA reads too.
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-URL = r"(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]"
-EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-PHONE = r"(?<![\w.])(?:\+\d{1,3}[\s-]?)?(?:\(0\)\s?)?\d{2,5}(?:[\s-]\d{2,5}){1,3}(?!\w|[.,]\d)"
-UNIT = r"(?:mg|mcg|µg|μg|g|kg|ml|mL|l|L|mmol|mol|IU|units?|mm|cm|m|mmHg|bpm|°C|°F|%)(?:/(?:kg|L|l|ml|mL|m²|h|day))?"
-NUMBER = (r"(?:[£€$]\s?)?(?<![\w])\d+(?:[.,]\d+)*(?:\s?(?:–|-|to)\s?\d+(?:[.,]\d+)*)?"
-          rf"(?:\s?{UNIT}(?![\w]))?|[½¼¾⅓⅔]|[≥≤<>]\s?\d+(?:[.,]\d+)*")
+from .quantities import EMAIL, MASK_NUMBER, PHONE, URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +43,7 @@ _PLACEHOLDER = re.compile(r"ZXQ\d+QXZ")
 def protected_pattern(terms: Iterable[str]) -> re.Pattern[str]:
     words = sorted({t for t in terms if t}, key=len, reverse=True)
     dnt = [rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in words]
-    return re.compile("|".join([URL, EMAIL, PHONE, *dnt, NUMBER]))
+    return re.compile("|".join([URL, EMAIL, PHONE, *dnt, MASK_NUMBER]))
 
 
 def protected_spans(text: str, pattern: re.Pattern[str]) -> list[str]:

@@ -1,15 +1,12 @@
 """Clinical QA of reviewed translations. A blocking finding keeps the page unpublished.
 
-Checks, on every reviewed entry of a catalog (drafts are the reviewer's job, shown in previews):
+One function per check; its severity is data (CHECKS). Checks run on every reviewed entry of a
+catalog (drafts are the reviewer's job, shown in previews). Numbers, units and contacts come from
+the one table in quantities.py, which masking for machine translation reads too.
 
-    numbers      (blocking) every number of the source, same value: 10 mg != 100 mg; locale
-                 decimal separators (2.5 <-> 2,5), fractions (½ <-> 0,5), ranges, percentages,
-                 unit symbols (10 mg stays mg) and comparison signs (≥)
-    protected    (blocking) phone numbers, e-mail addresses, URLs, do-not-translate terms unchanged
-    glossary     (blocking) a term of the locale's termbase must take its required rendering
-    markup       (warning)  '<…>' the source does not have (it is escaped on output in any case)
-    length       (warning)  meta title over 60, meta description outside 70–160 (wide chars count 2)
-    whitespace, punctuation, repeated-word (warnings)
+A reviewer accepts one finding on one entry with a translator comment naming the check (and its
+sub-check) and the reason, e.g. ``# qa-accept: numbers-order French puts the price first``; the
+finding then neither blocks nor disappears: the status report lists it with the reason.
 
 Findings read like a compiler's: ``locales/es/LC_MESSAGES/x.po:120: [numbers] …``.
 """
@@ -19,23 +16,42 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .catalog import Catalog, Key, Message
 from .errors import PipelineError
 from .locales import SiteLocale
-from .protect import EMAIL, PHONE, URL
+from .quantities import COMPARISONS, EMAIL, PHONE, URL, Quantity, quantities, read_number
 
-NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,'’]\d{3})*(?:[.,]\d+)?|[½¼¾⅓⅔]")
-FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
-UNIT_SYMBOLS = r"mg|mcg|µg|μg|kg|g|ml|mL|mmol|IU|mmHg|bpm|°C|°F|%"
-WITH_UNIT = re.compile(rf"(?<![\d.,])(\d+(?:[ \u00a0\u202f.,'’]\d{{3}})*(?:[.,]\d+)?)\s?({UNIT_SYMBOLS})(?![\w])")
-COMPARISONS = "≥≤±"
 TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
 ENDINGS = {".": ".。।۔", "?": "?？؟", "!": "!！", ":": ":："}
 CLOSERS = "\"'”’»)]"
 REPEATED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+ACCEPT = re.compile(r"qa-accept:\s*(?P<code>[\w-]+)\s*(?P<reason>.*)")
+SLUG_CONTEXT = "URL slug"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    blocking: bool
+    summary: str
+
+
+CHECKS = {c.name: c for c in (
+    Check("numbers", True, "every number of the source with the same value, unit or currency, in the same order"
+                           " within each unit (sub-checks: unit, separator, order)"),
+    Check("protected", True, "phone numbers, e-mail addresses, URLs and do-not-translate terms unchanged"),
+    Check("glossary", True, "a term of the locale's termbase takes its required rendering"),
+    Check("markup", False, "'<…>' the source does not have (escaped on output in any case)"),
+    Check("length", False, "meta title over 60 columns, meta description outside 70–160 (wide characters count 2)"),
+    Check("whitespace", False, "leading or trailing whitespace differs from the source; double space"),
+    Check("punctuation", False, "the source ends a sentence or question, the translation does not"),
+    Check("repeated-word", False, "a word repeated ('de de')"),
+    Check("qa-accept", False, "a qa-accept comment without a reason, or that matches no finding"),
+)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +60,24 @@ class Finding:
     message: str
     line: int
     blocking: bool
+    sub: str | None = None
+    accepted: str | None = None  # the reviewer's reason, from `# qa-accept: <code> <reason>`
+
+    @property
+    def code(self) -> str:
+        """What a reviewer writes after `qa-accept:` (and what the finding prints in brackets)."""
+        return f"{self.check}-{self.sub}" if self.sub else self.check
 
     def render(self, path: str) -> str:
-        return f"{path}:{self.line}: [{self.check}] {self.message}"
+        note = f" (accepted: {self.accepted})" if self.accepted else ""
+        return f"{path}:{self.line}: [{self.code}] {self.message}{note}"
+
+    def as_dict(self, path: str) -> dict[str, object]:
+        return {"where": f"{path}:{self.line}", "check": self.check, "code": self.code, "message": self.message,
+                "blocking": self.blocking, "accepted": self.accepted}
+
+
+Problem = tuple[str | None, str]  # (sub-check or None, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +125,11 @@ class Checker:
         self.glossary = glossary
         words = [rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in sorted(do_not_translate, key=len, reverse=True)]
         self.protected = re.compile("|".join([URL, EMAIL, PHONE, *words]))
+        self.checks: dict[str, Callable[[Message], Iterator[Problem]]] = {
+            "numbers": self.numbers, "protected": self.protected_text, "glossary": self.terms,
+            "markup": self.markup, "length": self.length, "whitespace": self.whitespace,
+            "punctuation": self.punctuation, "repeated-word": self.repeated_word,
+        }
 
     @cached_property
     def source_symbols(self) -> tuple[str, str]:  # on first use only
@@ -110,98 +146,162 @@ class Checker:
         for t in template.messages:
             m = found.get(t.key)
             if m is not None and m.reviewed and m.msgid_plural is None:
-                findings += self.entry(m, (lines or {}).get(m.key, m.line))
+                findings += self.entry(m, (lines or {}).get(m.key) or m.line)
         return findings
 
     def entry(self, m: Message, line: int | None = None) -> list[Finding]:
-        source, text = m.msgid, m.msgstr
         at = m.line if line is None else line
-        out: list[Finding] = []
+        out = [Finding(name, message, at, CHECKS[name].blocking, sub)
+               for name, check in self.checks.items() for sub, message in check(m)]
+        return accept(out, m.translator_comments)
 
-        def add(check: str, message: str, blocking: bool) -> None:
-            out.append(Finding(check, message, at, blocking))
+    # ---------------------------------------------------------------------------- blocking checks
 
-        if m.msgctxt != "URL slug":
-            for problem in self._numbers(source, text):
-                add("numbers", problem, True)
-        for span in self.protected.findall(source):
-            if text.count(span) < source.count(span):
-                add("protected", f"{span!r} must appear unchanged", True)
-        for term in self.glossary:
-            if re.search(rf"(?<!\w){re.escape(term.source)}(?!\w)", source, re.IGNORECASE) and \
-                    term.target.lower() not in text.lower():
-                add("glossary", f"{term.source!r} must be rendered {term.target!r} (glossary line {term.line})", True)
-        extra = sorted(set(TAG.findall(text)) - set(TAG.findall(source)))
-        if extra:
-            add("markup", f"markup not in the source: {', '.join(extra)} (shown as text)", False)
-        out += [Finding(c, msg, at, False) for c, msg in self._style(m)]
-        return out
+    def numbers(self, m: Message) -> Iterator[Problem]:
+        """Same values with the same units or currencies; within each unit, in the same order."""
+        if m.msgctxt == SLUG_CONTEXT:
+            return
+        wanted = quantities(m.msgid, *self.source_symbols)
+        offered = [self._read(q) for q in quantities(m.msgstr, *self.target_symbols)]
+        missing, extra = _unmatched(wanted, offered)
+        yield from self._explain(missing, extra)
+        if not missing and not extra:
+            yield from _order(wanted, offered)
+        for sign in COMPARISONS:
+            if m.msgid.count(sign) > m.msgstr.count(sign):
+                yield None, f"{sign!r} of the source is missing"
 
-    def _numbers(self, source: str, text: str) -> list[str]:
-        wanted = [self._value(tok, self.source_symbols) for tok in NUMBER.findall(source)]
-        offered = [self._candidates(tok) for tok in NUMBER.findall(_ascii_digits(text))]
-        problems = []
-        for value in wanted:
-            match = next((i for i, c in enumerate(offered) if value in c), None)
-            if match is None:
-                problems.append(f"number {_show(value)} of the source is missing or changed")
+    def _read(self, q: Quantity) -> Quantity:
+        """A figure the target locale cannot read (English `2.5` in Spanish) is read as the source writes it."""
+        return q if q.value is not None else replace(q, value=read_number(q.raw, *self.source_symbols))
+
+    def _explain(self, missing: list[Quantity], extra: list[Quantity]) -> Iterator[Problem]:
+        for q in missing:
+            same_value = next((t for t in extra if t.value == q.value), None)
+            misread = next((t for t in extra if t.unit == q.unit and
+                            read_number(t.raw, *self.source_symbols) == q.value), None)
+            if same_value is not None:
+                extra.remove(same_value)
+                yield "unit", (f"{_show(q)} became {_show(same_value)}: the unit must stay"
+                               f" {q.unit or 'none'!r}")
+            elif misread is not None:
+                extra.remove(misread)
+                decimal, group = self.target_symbols
+                yield "separator", (f"{misread.raw!r} reads as {_number(misread.value)} in {self.target.gettext}"
+                                    f" ({decimal!r} is its decimal separator, {group!r} groups thousands);"
+                                    f" the source means {_number(q.value)}")
             else:
-                offered.pop(match)
-        problems += [f"number {_show(min(c))} is not in the source" for c in offered]
-        source_units = {(self._value(n, self.source_symbols), u) for n, u in WITH_UNIT.findall(source)}
-        text_units = {(v, u) for n, u in WITH_UNIT.findall(_ascii_digits(text)) for v in self._candidates(n)}
-        problems += [f"{_show(v)} {u} must keep its unit {u!r}" for v, u in sorted(source_units - text_units)]
-        problems += [f"{c!r} of the source is missing" for c in COMPARISONS if source.count(c) > text.count(c)]
-        return problems
+                yield None, f"number {_show(q)} of the source is missing or changed"
+        for t in extra:
+            yield None, f"number {_show(t)} is not in the source"
 
-    def _candidates(self, token: str) -> set[float]:
-        return {v for v in (self._value(token, self.target_symbols), self._value(token, self.source_symbols))
-                if v is not None}
+    def protected_text(self, m: Message) -> Iterator[Problem]:
+        for span in dict.fromkeys(self.protected.findall(m.msgid)):
+            if m.msgstr.count(span) < m.msgid.count(span):
+                yield None, f"{span!r} must appear unchanged"
 
-    @staticmethod
-    def _value(token: str, symbols: tuple[str, str]) -> float | None:
-        if token in FRACTIONS:
-            return FRACTIONS[token]
-        decimal, group = symbols
-        text = token
-        for sep in {group, "\u00a0", "\u202f", " ", "'", "’"}:
-            text = re.sub(rf"(?<=\d){re.escape(sep)}(?=\d{{3}}(?!\d))", "", text)
-        text = text.replace(decimal, ".")
-        try:
-            return float(text)
-        except ValueError:
-            return None
+    def terms(self, m: Message) -> Iterator[Problem]:
+        for term in self.glossary:
+            if re.search(rf"(?<!\w){re.escape(term.source)}(?!\w)", m.msgid, re.IGNORECASE) and \
+                    term.target.lower() not in m.msgstr.lower():
+                yield None, f"{term.source!r} must be rendered {term.target!r} (glossary line {term.line})"
 
-    def _style(self, m: Message) -> list[tuple[str, str]]:
+    # ---------------------------------------------------------------------------------- warnings
+
+    def markup(self, m: Message) -> Iterator[Problem]:
+        extra = sorted(set(TAG.findall(m.msgstr)) - set(TAG.findall(m.msgid)))
+        if extra:
+            yield None, f"markup not in the source: {', '.join(extra)} (shown as text)"
+
+    def length(self, m: Message) -> Iterator[Problem]:
+        width = _width(m.msgstr)
+        if m.msgctxt == "meta title" and width > 60:
+            yield None, f"meta title is {width} columns; search results show about 60"
+        if m.msgctxt == "meta description" and not 70 <= width <= 160:
+            yield None, f"meta description is {width} columns; aim for 70–160"
+
+    def whitespace(self, m: Message) -> Iterator[Problem]:
         source, text = m.msgid, m.msgstr
-        found = []
-        if m.msgctxt == "meta title" and _width(text) > 60:
-            found.append(("length", f"meta title is {_width(text)} columns; search results show about 60"))
-        if m.msgctxt == "meta description" and not 70 <= _width(text) <= 160:
-            found.append(("length", f"meta description is {_width(text)} columns; aim for 70–160"))
         if (source[:1].isspace(), source[-1:].isspace()) != (text[:1].isspace(), text[-1:].isspace()):
-            found.append(("whitespace", "leading or trailing whitespace differs from the source"))
+            yield None, "leading or trailing whitespace differs from the source"
         if "  " in text and "  " not in source:
-            found.append(("whitespace", "double space"))
-        end = source.rstrip()[-1:]
-        last = text.rstrip().rstrip(CLOSERS)[-1:]
-        if end in ENDINGS and m.msgctxt != "URL slug" and last not in ENDINGS[end]:
-            found.append(("punctuation", f"the source ends with {end!r}, the translation does not"))
-        repeated = {w.lower() for w in REPEATED.findall(text)} - {w.lower() for w in REPEATED.findall(source)}
+            yield None, "double space"
+
+    def punctuation(self, m: Message) -> Iterator[Problem]:
+        end = m.msgid.rstrip()[-1:]
+        last = m.msgstr.rstrip().rstrip(CLOSERS)[-1:]
+        if end in ENDINGS and m.msgctxt != SLUG_CONTEXT and last not in ENDINGS[end]:
+            yield None, f"the source ends with {end!r}, the translation does not"
+
+    def repeated_word(self, m: Message) -> Iterator[Problem]:
+        repeated = {w.lower() for w in REPEATED.findall(m.msgstr)} - {w.lower() for w in REPEATED.findall(m.msgid)}
         if repeated:
-            found.append(("repeated-word", f"repeated word: {', '.join(sorted(repeated))}"))
-        return found
+            yield None, f"repeated word: {', '.join(sorted(repeated))}"
 
 
-def _ascii_digits(text: str) -> str:
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
+def accept(findings: list[Finding], comments: tuple[str, ...]) -> list[Finding]:
+    """Apply the entry's `qa-accept: <check>[-<sub>] <reason>` comments: each accepts the findings it
+    names (they stay listed, with the reason, and no longer block). A comment without a reason, or
+    that matches nothing, is a warning of its own."""
+    line = findings[0].line if findings else 0
+    result = list(findings)
+    notes: list[Finding] = []
+    for comment in comments:
+        match = ACCEPT.match(comment.strip())
+        if match is None:
+            continue
+        code, reason = match.group("code"), match.group("reason").strip()
+        hits = [i for i, f in enumerate(result) if code in (f.check, f.code) and f.accepted is None]
+        if not reason:
+            notes.append(Finding("qa-accept", f"'qa-accept: {code}' needs a reason after the check's name", line,
+                                 False))
+            continue
+        if not hits:
+            notes.append(Finding("qa-accept", f"'qa-accept: {code}' matches no finding on this entry (remove it)",
+                                 line, False))
+        for i in hits:
+            result[i] = replace(result[i], accepted=reason, blocking=False)
+    return result + notes
+
+
+def _unmatched(wanted: list[Quantity], offered: list[Quantity]) -> tuple[list[Quantity], list[Quantity]]:
+    """The source's quantities no figure of the translation matches, and the translation's left over.
+    A word unit (hours) the translation spells in a way the table does not know matches a bare figure."""
+    extra = list(offered)
+    missing = []
+    for q in wanted:
+        match = next((t for t in extra if t.value == q.value and t.unit == q.unit), None) or \
+            next((t for t in extra if t.value == q.value and q.word_unit and not t.unit), None)
+        if match is None:
+            missing.append(q)
+        else:
+            extra.remove(match)
+    return missing, extra
+
+
+def _order(wanted: list[Quantity], offered: list[Quantity]) -> Iterator[Problem]:
+    """Within each unit, figures keep their order: a swap detaches a dose from its price or frequency."""
+    for unit in dict.fromkeys(q.unit for q in wanted):
+        source = [q.value for q in wanted if q.unit == unit]
+        target = [q.value for q in offered if q.unit == unit or (not q.unit and q.value in source)][:len(source)]
+        if len(target) == len(source) and target != source:
+            shown = ", ".join(_number(v) for v in source)
+            yield "order", (f"{unit or 'bare'} figures are in another order ({shown} in the source,"
+                            f" {', '.join(_number(v) for v in target)} here): each must stay with the dose, price"
+                            " or frequency it belongs to")
 
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
-def _show(value: float | None) -> str:
+def _number(value: float | None) -> str:
     if value is None:
         return "?"
     return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _show(q: Quantity) -> str:
+    """`24`, `0.5 mg`, `690 GBP`, `24 hours`."""
+    plural = "s" if q.word_unit and q.value != 1 else ""
+    return f"{_number(q.value)} {q.unit}{plural}".rstrip()

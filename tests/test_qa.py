@@ -82,3 +82,95 @@ def test_glossary_reads_what_spreadsheets_save():
                  b"\xef\xbb\xbfterm,translation\r\nheadache,cefalea\r\nketamine,ketamina\r\n",
                  b"\xef\xbb\xbfTerm;Translation;Note\r\nheadache;cefalea;\r\nketamine;ketamina;INN\r\n"):
         assert read_glossary(data, "es.csv") == expected
+
+
+def checked(source, text, locale="es", comments=()):
+    checker = Checker(EN, SiteLocale.parse(locale), (), ("IV", "CBT", "NHS"))
+    return checker.entry(Message(source, text, translator_comments=tuple(comments), line=9))
+
+
+@pytest.mark.parametrize("source, text", [
+    ("Drink 2 L a day.", "Beba 2 mL al día."),
+    ("A 5 mm cannula.", "Una cánula de 5 cm."),
+    ("Take 10 mg.", "Tome 10 mcg."),
+    ("Take 500 mcg.", "Tome 500 mg."),
+    ("Take 1 g.", "Tome 1 kg."),
+    ("Give 0.5 mg/kg.", "Administre 0,5 mg."),
+    ("Observe for 40 minutes.", "Observe durante 40 horas."),
+])
+def test_unit_swaps_block(source, text):
+    assert [(f.code, f.blocking) for f in checked(source, text)] == [("numbers-unit", True)]
+
+
+@pytest.mark.parametrize("source, text, locale", [
+    ("Give 0.5 mg.", "Administre 0,5 mg.", "es"),
+    ("Give 0.5 mcg.", "Administre 0,5 µg.", "es"),
+    ("Give 500 mL.", "Administre 500 ml.", "es"),
+    ("Give 10 IU.", "Administre 10 UI.", "es"),
+    ("Costs £4,500.", "Cuesta 4500 £.", "es"),
+    ("Costs £4,500.", "Cuesta 4.500 £.", "es"),
+    ("Costs £4,500.", "Coûte 4\u202f500 £.", "fr"),
+    ("Below 37 °C.", "Por debajo de 37 ºC.", "es"),
+    ("Over 2–3 hours.", "Durante 2 a 3 horas.", "es"),
+    ("At 90 bpm.", "A 90 lpm.", "es"),
+])
+def test_locale_spellings_of_the_same_quantity_pass(source, text, locale):
+    assert [f.code for f in checked(source, text, locale) if f.blocking] == []
+
+
+@pytest.mark.parametrize("source, text, shown", [
+    ("Costs £4,500.", "Cuesta 4,500 £.", "'4,500' reads as 4.5 in es"),
+    ("Up to 30,000 patients.", "Hasta 30,000 pacientes.", "'30,000' reads as 30 in es"),
+])
+def test_an_english_thousands_separator_blocks_with_its_reason(source, text, shown):
+    findings = checked(source, text)
+    assert [(f.code, f.blocking) for f in findings] == [("numbers-separator", True)]
+    assert shown in findings[0].message and "decimal separator" in findings[0].message
+
+
+def test_a_changed_phone_number_is_one_protected_finding():
+    findings = checked("Call 020 7946 3456 today.", "Llame hoy al 020 7946 3465.")
+    assert [f.code for f in findings] == ["protected"]
+
+
+@pytest.mark.parametrize("source, text", [
+    ("£690 (84 mg) or £890 (56 mg).", "690 £ (56 mg) o 890 £ (84 mg)."),
+    ("5 mg every 4 hours or 10 mg every 8 hours.", "5 mg cada 8 horas o 10 mg cada 4 horas."),
+    ("From 1 to 5 sessions.", "De 5 a 1 sesiones."),
+])
+def test_swapped_pairs_block(source, text):
+    assert [(f.code, f.blocking) for f in checked(source, text)] == [("numbers-order", True)]
+
+
+def test_pairs_in_the_same_order_pass():
+    assert not checked("£690 (84 mg) or £890 (56 mg).", "690 £ (84 mg) o 890 £ (56 mg).")
+
+
+def test_a_reviewer_accepts_one_finding_with_a_reason():
+    source, text = "£690 (84 mg) or £890 (56 mg).", "690 £ (56 mg) o 890 £ (84 mg)."
+    findings = checked(source, text, comments=["qa-accept: numbers-order the client's order, checked by Dr Ruiz"])
+    assert [(f.code, f.blocking, f.accepted) for f in findings] == [
+        ("numbers-order", False, "the client's order, checked by Dr Ruiz")]
+    assert "(accepted: the client's order" in findings[0].render("x.po")
+    whole_check = checked(source, text, comments=["qa-accept: numbers reordered on purpose"])
+    assert [f.blocking for f in whole_check] == [False]
+
+
+def test_an_accept_without_reason_or_finding_is_a_warning_and_accepts_nothing():
+    source, text = "£690 (84 mg) or £890 (56 mg).", "690 £ (56 mg) o 890 £ (84 mg)."
+    findings = checked(source, text, comments=["qa-accept: numbers-order"])
+    assert [(f.code, f.blocking) for f in findings] == [("numbers-order", True), ("qa-accept", False)]
+    findings = checked(source, text, comments=["qa-accept: glossary not needed here"])
+    assert ("qa-accept", False) in [(f.code, f.blocking) for f in findings]
+    assert ("numbers-order", True) in [(f.code, f.blocking) for f in findings]
+
+
+def test_masking_and_qa_read_one_unit_table():
+    from pipeline.protect import mask, protected_pattern
+    from pipeline.quantities import SYMBOL_UNITS
+
+    pattern = protected_pattern(())
+    for spellings in SYMBOL_UNITS.values():
+        for spelling in spellings:
+            masked = mask(f"Give 2 {spelling} now.", pattern)
+            assert masked.spans == (f"2 {spelling}",), spelling

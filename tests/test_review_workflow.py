@@ -37,13 +37,13 @@ def test_changed_dose_number_blocks_publication_and_the_report_says_where(review
     output = result.stdout + result.stderr
     entry_line = _entry_line(project / ES_PO, line)
     where = f"{ES_PO}:{entry_line}"
-    assert f"{where}: [numbers] number 24 of the source is missing or changed" in output
+    assert f"{where}: [numbers] number 24 hours of the source is missing or changed" in output
     status = json.loads((project / "output" / "reports" / "status.json").read_text("utf-8"))
     es = status["pages"]["iv-ketamine-infusion"]["locales"]["es"]
     assert es["published"] is False and es["messages"]["reviewed"] == 75
     assert any(f"{where}: [numbers]" in reason for reason in es["reasons"])
-    assert {"where": where, "check": "numbers", "blocking": True,
-            "message": "number 24 of the source is missing or changed"} in es["findings"]
+    assert {"where": where, "check": "numbers", "code": "numbers", "blocking": True, "accepted": None,
+            "message": "number 24 hours of the source is missing or changed"} in es["findings"]
     report = (project / "output" / "reports" / "status.html").read_text("utf-8")
     assert where in report and "blocks publishing" in report
 

@@ -246,8 +246,7 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
     slug_key = slug_entry.key if slug_entry else SLUG_KEY
     version = decide(name, locale.gettext, template, catalog, slug_key, blocking)
     return {
-        "findings": [{"where": f"{where}:{f.line}", "check": f.check, "message": f.message, "blocking": f.blocking}
-                     for f in findings],
+        "findings": [f.as_dict(where) for f in findings],
         "slug": version.slug,
         "publishable": version.published,
         "published": version.published,
