@@ -1,11 +1,8 @@
 """Stage 3: draft every empty entry for human review — translation memory first, then MT.
 
 Never touches an entry that has a msgstr (fuzzy or not). Every draft is fuzzy and carries a
-translator comment naming where it came from, so nothing drafted is published unreviewed:
-
-    # pre-filled from translation memory: <page>
-    # pre-filled from translation memory (92% match): <page>      (+ #| msgid: the text it matched)
-    # machine translation: apertium eng-spa | es-fr
+translator comment naming where it came from (spelled in provenance.py), so nothing drafted is
+published unreviewed.
 
 Machine translation sees masked text (protect.py); a draft whose masks do not come back intact
 is not written. Results are cached (mtcache.py), so no text is sent to an engine twice.
@@ -23,10 +20,9 @@ from .machine import Engine, EngineError
 from .memory import Memory
 from .mtcache import Cache
 from .protect import Masked, mask
+from .provenance import machine_note, memory_note, provenance_comment
 
 log = logging.getLogger("clinic_l10n")
-MEMORY_NOTE = "pre-filled from translation memory"
-MACHINE_NOTE = "machine translation"
 
 
 @dataclass
@@ -50,8 +46,7 @@ def fill_from_memory(page: str, catalog: Catalog, memory: Memory, threshold: flo
             messages.append(m)
             continue
         outcome.memory += 1
-        note = f"{MEMORY_NOTE}: {match.page}" if exact else \
-            f"{MEMORY_NOTE} ({int(match.ratio * 100)}% match): {match.page}"
+        note = memory_note(match.page, None if exact else match.ratio)
         messages.append(replace(m.with_fuzzy(True), msgstr=match.msgstr, translator_comments=_noted(m, note),
                                 previous_msgid=None if exact else match.source,
                                 previous_msgctxt=None))
@@ -102,7 +97,7 @@ def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], 
             draft = slugify(draft)
         outcome.machine += 1
         messages.append(replace(m.with_fuzzy(True), msgstr=draft,
-                                translator_comments=_noted(m, f"{MACHINE_NOTE}: {origin}")))
+                                translator_comments=_noted(m, machine_note(origin))))
     return replace(catalog, messages=tuple(messages))
 
 
@@ -123,5 +118,5 @@ def slugify(text: str) -> str:
 
 
 def _noted(m: Message, note: str) -> tuple[str, ...]:
-    kept = tuple(c for c in m.translator_comments if not c.startswith((MEMORY_NOTE, MACHINE_NOTE)))
+    kept = tuple(c for c in m.translator_comments if not provenance_comment(c))
     return kept + (note,)

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, Message
+from .provenance import near_match, origin_of
 
 MAX_SLUG_BYTES = 200
 
@@ -25,19 +26,15 @@ STATE_LABELS = {
 
 
 def state_of(m: Message | None) -> str:
-    """Where an entry stands: reviewed, or which kind of draft, or untranslated."""
+    """Where an entry stands: reviewed, or which kind of draft, or untranslated. A source change
+    (`#| msgid`) wins over where the draft first came from: that comment stays only as history."""
     if m is None or not m.translated:
         return "untranslated"
     if not m.fuzzy:
         return "reviewed"
-    notes = " ".join(m.translator_comments)
-    if "machine translation:" in notes:
-        return "machine"
-    if "pre-filled from translation memory" in notes:
-        return "memory"
-    if m.previous_msgid is not None:
+    if m.previous_msgid is not None and not near_match(m):
         return "outdated"
-    return "draft"
+    return origin_of(m) or "draft"
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,3 +39,18 @@ def test_slug_clashes_names_every_page_that_shares_a_slug():
 
     assert slug_clashes({"a": "x", "b": "y", "c": "x"}) == {"x": ["a", "c"]}
     assert slug_clashes({"a": "x"}) == {}
+
+
+def test_a_source_change_wins_over_where_the_draft_came_from():
+    from pipeline.provenance import machine_note, memory_note
+    from pipeline.publish import count, state_of
+
+    machine = Message("New text", "Texto", flags=("fuzzy",), translator_comments=(machine_note("apertium eng-spa"),))
+    outdated = Message("New text", "Texto", flags=("fuzzy",), previous_msgid="Old text",
+                       translator_comments=(machine_note("apertium eng-spa"),))
+    near = Message("New text", "Texto", flags=("fuzzy",), previous_msgid="New texts",
+                   translator_comments=(memory_note("other-page", 0.92),))
+    exact = Message("New text", "Texto", flags=("fuzzy",), translator_comments=(memory_note("other-page"),))
+    assert [state_of(m) for m in (machine, outdated, near, exact)] == ["machine", "outdated", "memory", "memory"]
+    template = Catalog(messages=(Message("New text"),))
+    assert count(template, Catalog(messages=(outdated,))).messages["outdated"] == 1
