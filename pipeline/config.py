@@ -42,6 +42,7 @@ class Settings:
     update_jobs: int = 2
     do_not_translate: tuple[str, ...] = DEFAULT_DO_NOT_TRANSLATE
     tm_min_similarity: float = 0.85
+    max_unchanged_machine_share: float = 0.5  # above it, a version needs a clinical sign-off (postedit.py)
     machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
 
     def locale(self, code: str) -> SiteLocale:
@@ -165,6 +166,7 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
         do_not_translate=tuple(data.get("do_not_translate", DEFAULT_DO_NOT_TRANSLATE)),
         tm_min_similarity=float(data.get("translation_memory", {}).get("min_similarity", 0.85)),
         machine_translation=MachineTranslation(**mt),
+        max_unchanged_machine_share=float(data.get("review", {}).get("max_unchanged_machine_share", 0.5)),
     )
 
 

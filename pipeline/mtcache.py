@@ -51,3 +51,23 @@ class Cache:
 
     def close(self) -> None:
         self.db.close()
+
+
+def cached_results(path: Path, source: str, target: str, texts: Iterable[str]) -> dict[str, dict[str, str]]:
+    """What any engine gave for these texts (masked text -> provider -> result), read-only: the drafts
+    reviewers started from. A missing cache gives nothing."""
+    if not path.is_file():
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    db = sqlite3.connect(path, timeout=60)
+    try:
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            rows = db.execute(f"SELECT text, provider, result FROM translation WHERE source=? AND target=?"
+                              f" AND text IN ({','.join('?' * len(chunk))})", (source, target, *chunk))
+            for text, provider, result in rows:
+                found.setdefault(text, {})[provider] = result
+    finally:
+        db.close()
+    return found

@@ -60,7 +60,7 @@ def fill_from_machine(catalogs: dict[str, Catalog], engine: Engine, cache: Cache
     for catalog in catalogs.values():
         for m in catalog.messages:
             if not m.obsolete and not m.translated and m.msgid_plural is None:
-                masked = mask(_as_text(m), pattern)
+                masked = mask(engine_text(m), pattern)
                 wanted[masked.text] = masked
     results = cache.lookup(wanted)
     missing = [t for t in wanted if t not in results]
@@ -86,7 +86,7 @@ def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], 
         if m.obsolete or m.translated or m.msgid_plural is not None:
             messages.append(m)
             continue
-        masked = mask(_as_text(m), pattern)
+        masked = mask(engine_text(m), pattern)
         draft = masked.restore(results[masked.text]) if masked.text in results else None
         if masked.text in results and draft is None:
             outcome.masks_lost += 1
@@ -107,7 +107,7 @@ def _usable(text: str) -> bool:
     return not any(0xD800 <= ord(c) <= 0xDFFF or (c != "\t" and unicodedata.category(c) == "Cc") for c in text)
 
 
-def _as_text(m: Message) -> str:
+def engine_text(m: Message) -> str:
     """What the engine should translate: a slug is translated as the words it is made of."""
     return m.msgid.replace("-", " ") if m.msgctxt == "URL slug" else m.msgid
 

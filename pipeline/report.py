@@ -1,8 +1,9 @@
 """Stage 5: the translation status report — output/reports/status.html for people, status.json for tools.
 
 Pages x locales; each cell is a stacked bar of source words by state (reviewed, machine draft,
-memory draft, outdated, draft, untranslated), whether the version is published and why not, and
-every QA finding with its path:line.
+memory draft, outdated, draft, untranslated), whether the version is published and why not, the
+post-editing analysis (drafts accepted unchanged, post-edit distance) and the clinical sign-off,
+and every QA finding with its path:line (accepted ones with the reviewer's reason).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def status_data(settings: Settings, extract: dict[str, Any], locales: dict[str, 
                 "words": {s: counts.get("words", {}).get(s, 0) for s in STATES},
                 "findings": info.get("findings", []),
                 "error": info.get("error"),
+                "postedit": info.get("postedit"),
+                "signoff": info.get("signoff"),
             }
         pages[name] = {"source_error": entry.get("error"), "slug": entry.get("slug"), "locales": versions}
     return {

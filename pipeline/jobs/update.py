@@ -15,6 +15,7 @@ from ..locales import SiteLocale
 from ..memory import Memory
 from ..paths import Project
 from ..pofile import format_po
+from ..postedit import Drafts
 from ..publish import decide, slug_clashes
 from ..qa import Checker, read_glossary
 from ..update import check_header, updated
@@ -97,6 +98,7 @@ def run_update(project: Project, settings: Settings, code: str,
         if prev.get("counts", {}).get("messages", {}).get("untranslated", 0) and prev.get("memory") != memory_key:
             take(name)  # empty entries, and the memory changed: it may draft them now
     drafted = _prefill(project, settings, locale, work, pos, memory_key)
+    drafts = _drafts(project, settings, locale)
     for name, (template, catalog) in work.items():
         po_path = project.catalog(locale.gettext, name)
         try:
@@ -107,7 +109,7 @@ def run_update(project: Project, settings: Settings, code: str,
             record.used(po_path, pos[name])  # a save that raced with the write: the next run reads it
             continue
         record.used(po_path, written)
-        status = _status(project, name, locale, template, catalog, checker, lines)
+        status = _status(project, name, locale, template, catalog, checker, lines, drafts)
         if checker is None:  # glossary_digest holds the glossary's error: every page of the locale fails with it
             status["error"] = glossary_digest
         status["own"] = key_of(current, present[name][1], fsio.digest(written))
@@ -233,13 +235,20 @@ def _checker(project: Project, settings: Settings, locale: SiteLocale, record: R
     return Checker(settings.source_locale, locale, glossary, settings.do_not_translate), fsio.digest(data or b"")
 
 
+def _drafts(project: Project, settings: Settings, locale: SiteLocale) -> Drafts:
+    return Drafts(project.root / settings.machine_translation.cache, project.memory(locale.gettext),
+                  settings.source_locale.gettext, locale.gettext, settings.do_not_translate, settings.tm_min_similarity,
+                  settings.max_unchanged_machine_share)
+
+
 def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, catalog: Catalog,
-            checker: Checker | None, lines: dict[Key, int]) -> dict[str, Any]:
+            checker: Checker | None, lines: dict[Key, int], drafts: Drafts) -> dict[str, Any]:
     where = project.relative(project.catalog(locale.gettext, name))
     findings = checker.catalog(template, catalog, lines) if checker is not None else []
     for finding in findings:
         log.warning("%s", finding.render(where))
-    blocking = tuple(f"QA: {finding.render(where)}" for finding in findings if finding.blocking)
+    review = drafts.review(name, template, catalog)
+    blocking = tuple(f"QA: {finding.render(where)}" for finding in findings if finding.blocking) + review.reasons
     if checker is None:
         blocking += (f"the glossary {project.relative(project.glossary(locale.gettext))} cannot be read",)
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
@@ -252,6 +261,7 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
         "published": version.published,
         "reasons": list(version.reasons),
         "counts": version.counts.as_dict(),
+        **review.as_dict(),
     }
 
 

@@ -1,0 +1,101 @@
+"""Post-editing analysis and the clinical sign-off: a bulk un-fuzzy of machine drafts is not a review."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+from conftest import need, snakemake
+from helpers import review_all
+
+from pipeline.catalog import Catalog, Message
+from pipeline.postedit import analyse, signoff, unreviewed_reasons
+from pipeline.provenance import machine_note
+
+PO = "locales/{}/LC_MESSAGES/iv-ketamine-infusion.po"
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("Dr Ana Ruiz <ana.ruiz@clinic.example>, 2026-11-29", True),
+    ("Ana Ruiz, 2026-11-29", False),
+    ("Ana Ruiz <ana.ruiz>, 2026-11-29", False),
+    ("Ana Ruiz <ana@clinic.example>, 2026-13-01", False),
+    ("Ana Ruiz <ana@clinic.example>", False),
+])
+def test_signoff_header_is_validated(value, ok):
+    signed, problem = signoff(Catalog(header=(("X-Clinical-Review", value),)))
+    assert (signed is not None, problem is None) == (ok, ok)
+
+
+def catalog_of(*entries):
+    template = Catalog(messages=tuple(Message(source) for source, _ in entries))
+    note = (machine_note("apertium eng-spa"),)
+    return template, Catalog(messages=tuple(Message(s, t, translator_comments=note) for s, t in entries))
+
+
+def test_short_entries_mt_got_right_do_not_need_a_signoff():
+    drafts = {"Headache": "Dolor de cabeza", "A long paragraph about the infusion and its risks": "MT draft"}
+    template, catalog = catalog_of(("Headache", "Dolor de cabeza"),
+                                   ("A long paragraph about the infusion and its risks", "Un párrafo revisado"))
+    edit = analyse(template, catalog, lambda m: drafts[m.msgid])
+    assert (edit.drafted, edit.unchanged, edit.machine_share) == (2, 1, 0.1)
+    assert 0 < edit.distance < 1
+    assert unreviewed_reasons(edit, catalog, 0.5) == []
+
+
+def _config(project, locales):
+    config = project / "config" / "config.yaml"
+    text = config.read_text().replace("{provider: none}", "{provider: apertium}")
+    config.write_text(re.sub(r"(?m)^locales: .*$", f"locales: [{', '.join(locales)}]", text))
+
+
+def _status(project, locale):
+    status = json.loads((project / "output" / "reports" / "status.json").read_text("utf-8"))
+    return status["pages"]["iv-ketamine-infusion"]["locales"][locale]
+
+
+def test_bulk_unfuzzied_machine_drafts_need_a_signoff_and_edited_pages_do_not(project):
+    need("apertium")
+    _config(project, ["es", "fr"])
+    snakemake(project, "all")
+    fr = project / PO.format("fr")
+    subprocess.run([need("msgattrib"), "--clear-fuzzy", "-o", str(fr), str(fr)], check=True)
+    text = fr.read_text("utf-8").replace('msgctxt "meta description"',
+                                         '# qa-accept: length the clinic approved this description\n'
+                                         'msgctxt "meta description"')
+    fr.write_text(text, "utf-8")
+    review_all(project / PO.format("es"), "infusion-de-ketamina-iv")  # a reviewer who edited every entry
+    snakemake(project, "all")
+    site = project / "output" / "site"
+    state = _status(project, "fr")
+    assert not (site / "fr").exists() and state["published"] is False
+    assert state["postedit"]["unchanged_share"] == 1.0 and state["signoff"] is None
+    assert any("bulk un-fuzzy is not a review" in reason and "X-Clinical-Review" in reason
+               for reason in state["reasons"])
+    es = _status(project, "es")
+    assert es["published"] is True and es["postedit"]["unchanged"] == 0 and es["postedit"]["distance"] > 0.3
+    assert (site / "es" / "infusion-de-ketamina-iv" / "index.html").is_file()
+
+    header = '"X-Clinical-Review: Dr Marie Dubois <m.dubois@clinic.example>, 2026-11-29\\n"\n'
+    fr.write_text(fr.read_text("utf-8").replace('"X-Generator:', header + '"X-Generator:'), "utf-8")
+    snakemake(project, "all")
+    state = _status(project, "fr")
+    assert state["published"] is True, state["reasons"]
+    assert state["signoff"] == {"name": "Dr Marie Dubois", "email": "m.dubois@clinic.example", "date": "2026-11-29"}
+    accepted = [f["accepted"] for f in state["findings"] if f["check"] == "length"]
+    assert accepted == ["the clinic approved this description"]
+    report = (project / "output" / "reports" / "status.html").read_text("utf-8")
+    assert "Dr Marie Dubois" in report and "accepted by the reviewer: the clinic approved this description" in report
+    assert "75 of 75 drafts accepted unchanged" in report
+
+
+def test_the_threshold_is_configured_and_validated():
+    from pipeline.config import settings_from_dict
+    from pipeline.errors import ConfigError
+
+    assert settings_from_dict({}).max_unchanged_machine_share == 0.5
+    assert settings_from_dict({"review": {"max_unchanged_machine_share": 0.8}}).max_unchanged_machine_share == 0.8
+    with pytest.raises(ConfigError, match="max_unchanged_machine_share"):
+        settings_from_dict({"review": {"max_unchanged_machine_share": 2}})
