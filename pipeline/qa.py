@@ -23,7 +23,7 @@ from functools import cached_property
 from .catalog import Catalog, Key, Message
 from .errors import PipelineError
 from .locales import SiteLocale
-from .quantities import COMPARISONS, EMAIL, PHONE, URL, Quantity, quantities, read_number
+from .quantities import COMPARISONS, EMAIL, PHONE, URL, Quantity, quantities, read_number, without_contacts
 
 TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
 ENDINGS = {".": ".。।۔", "?": "?？؟", "!": "!！", ":": ":："}
@@ -201,9 +201,11 @@ class Checker:
                 yield None, f"{span!r} must appear unchanged"
 
     def terms(self, m: Message) -> Iterator[Problem]:
+        """Each occurrence of a termbase term (outside URLs and addresses) has its rendering."""
+        source, text = without_contacts(m.msgid), without_contacts(m.msgstr)
         for term in self.glossary:
-            if re.search(rf"(?<!\w){re.escape(term.source)}(?!\w)", m.msgid, re.IGNORECASE) and \
-                    term.target.lower() not in m.msgstr.lower():
+            wanted = len(_words_of(term.source, source))
+            if wanted and len(_words_of(term.target, text)) < wanted:
                 yield None, f"{term.source!r} must be rendered {term.target!r} (glossary line {term.line})"
 
     # ---------------------------------------------------------------------------------- warnings
@@ -289,6 +291,10 @@ def _order(wanted: list[Quantity], offered: list[Quantity]) -> Iterator[Problem]
             yield "order", (f"{unit or 'bare'} figures are in another order ({shown} in the source,"
                             f" {', '.join(_number(v) for v in target)} here): each must stay with the dose, price"
                             " or frequency it belongs to")
+
+
+def _words_of(term: str, text: str) -> list[str]:
+    return re.findall(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE)
 
 
 def _width(text: str) -> int:

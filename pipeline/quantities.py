@@ -87,10 +87,12 @@ _DIGITS = r"\d+(?:(?:[.,'’٫٬]|[\u00a0\u202f ](?=\d{3}(?!\d)))\d+)*"
 _NUMBER = rf"(?:{_DIGITS}|[{''.join(FRACTIONS)}])"
 _RANGE = r"–|—|-|to|a|à|al|au|bis|do|até|and|or|y|o|et|ou|und|oder|e"
 _ANY_UNIT = (rf"(?:{_alternation(_UNIT_OF)})(?:/(?:{_alternation(_PER_OF)}))?")
+_SPACE = r"[\s\u00a0\u202f]?"
 QUANTITY = re.compile(
-    rf"(?:(?P<pre>{CURRENCY})\s?)?(?<![\w.,])(?P<first>{_NUMBER})"
-    rf"(?:\s?(?:{_RANGE})\s?(?:(?:{CURRENCY})\s?)?(?P<second>{_NUMBER}))?"
-    rf"(?:[\s\u00a0\u202f]?(?P<post>{CURRENCY}|{_ANY_UNIT})(?![\w]))?")
+    rf"(?:(?P<pre>{CURRENCY}){_SPACE})?(?<![\w.,])(?P<first>{_NUMBER})"
+    rf"(?:{_SPACE}(?P<mid>{CURRENCY}|{_ANY_UNIT})(?![\w]))?"
+    rf"(?:{_SPACE}(?:{_RANGE}){_SPACE}(?P<second>{_NUMBER}))?"
+    rf"(?:{_SPACE}(?P<post>{CURRENCY}|{_ANY_UNIT})(?![\w]))?")
 _CONTACT = re.compile("|".join([URL, EMAIL, PHONE]))
 
 
@@ -123,19 +125,20 @@ def read_number(raw: str, decimal: str, group: str) -> float | None:
 def quantities(text: str, decimal: str, group: str) -> list[Quantity]:
     """Every quantity of `text` in order (contacts left out: they are protected text, not numbers).
     A range's first end takes the unit of the second: `2–3 mg` is 2 mg and 3 mg."""
-    plain = _CONTACT.sub(lambda m: " " * len(m.group(0)), text)
+    plain = without_contacts(text)
     found = []
     for match in QUANTITY.finditer(plain):
-        unit = _unit(match.group("pre") or match.group("post") or "")
-        for part in ("first", "second"):
+        pre, mid, post = (match.group(g) or "" for g in ("pre", "mid", "post"))
+        for part, unit in (("first", pre or mid or post), ("second", post or mid or pre)):
             raw = match.group(part)
             if raw is not None:
-                found.append(Quantity(raw, read_number(raw, decimal, group), unit, match.start(part)))
+                found.append(Quantity(raw, read_number(raw, decimal, group), _unit(unit), match.start(part)))
     return found
 
 
-def contacts(text: str) -> list[str]:
-    return _CONTACT.findall(text)
+def without_contacts(text: str) -> str:
+    """`text` with its phone numbers, e-mail addresses and URLs blanked out (same length)."""
+    return _CONTACT.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _unit(spelling: str) -> str:
