@@ -10,21 +10,36 @@ The format, as copywriters deliver it:
     Lede paragraph(s).
     Home > Section > Page    the breadcrumb (items separated by ' > ')
     Overview                 a heading: a few title-case words, no sentence-ending punctuation,
-    Paragraph.                 or a short line ending in '?'
-    Intro to a list:         a paragraph ending in ':' introduces the bullets after it
-    • item                   bullets: '•', '- ' or '* '; consecutive bullets are one list
+    Paragraph.                 or a short question; or any line written "## Heading"
+    Intro to a list:         a paragraph ending in ':' introduces the list after it
+    • item                   bullets: '•', '- ' or '* '; numbered steps: '1. ' or '1) '
 
+What each body line is — markers, heuristics and the warnings for guesses — is `grammar`'s.
 Every non-blank line ends up in exactly one block, so nothing is dropped or merged. The last
-paragraph is the page's closing call to action when it asks the reader to act (see CTA_VERBS).
+paragraph is the page's closing call to action when it asks the reader to act (grammar.cta_strength),
+or when it is written "Call to action: …".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import SourceError
-from .model import Block, BulletList, Page, Paragraph, Section, Text
+from .grammar import (
+    Reading,
+    breadcrumb_items,
+    cta_strength,
+    is_faq_name,
+    is_heading,
+    read_lines,
+    reading_notice,
+)
+from .model import Anchor, Block, BulletList, Notice, OrderedList, Page, Paragraph, Section, Text
+from .protect import EMAIL, PHONE, URL
+
+__all__ = ["Deck", "is_heading", "parse_deck", "parse_page", "read_deck", "read_page"]
 
 HEADER_KEYS = {
     "page title": "title",
@@ -36,42 +51,57 @@ HEADER_KEYS = {
 HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3})\s*:\s*(.*)")
 # Control, surrogate and private-use characters (Unicode categories Cc, Cs, Co) and line separators.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
-BULLET = re.compile(r"(?:•\s*|[-*]\s+)(.*)")
-BREADCRUMB_SEP = " > "
-SMALL_WORDS = frozenset(
-    "a an and as at but by for from if in into is nor of on or per the to vs via with without &".split()
-)
-MAX_HEADING_WORDS = 10
-MAX_QUESTION_HEADING_WORDS = 14
-# A last paragraph that starts with one of these asks the reader to act: the closing call to action.
-CTA_VERBS = ("arrange", "book", "call", "contact", "speak", "talk", "get in touch", "request",
-             "schedule", "ask", "find out", "make an appointment", "enquire", "email", "phone")
+ANCHOR = re.compile(f"(?P<url>{URL})|(?P<mailto>{EMAIL})|(?P<tel>{PHONE})")  # protect's spelling: QA checks the same
+LINKED_ROLES = frozenset({"subtitle", "paragraph", "list introduction", "list item", "numbered step",
+                          "call to action"})
+CTA_NOTICES = {
+    "weak": 'read as the closing call to action; write "Call to action: " before it to confirm it',
+    "unread": 'read as a paragraph; write "Call to action: " before it if it is the closing call to action',
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Deck:
+    """A parsed copy deck: the page, and a warning for every line whose role was a guess."""
+
+    page: Page
+    notices: tuple[Notice, ...] = field(default=())
 
 
 def read_page(path: Path, display: str | None = None) -> Page:
     """Parse the copy deck at `path`; errors name `display` (default: the path) and a line."""
+    return read_deck(path, display).page
+
+
+def read_deck(path: Path, display: str | None = None) -> Deck:
     name = display or str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}", name) from None
-    return parse_page(data, name, path.stem)
+    return parse_deck(data, name, path.stem)
 
 
 def parse_page(data: bytes, source: str, page_name: str) -> Page:
+    return parse_deck(data, source, page_name).page
+
+
+def parse_deck(data: bytes, source: str, page_name: str) -> Deck:
+    """The page of a copy deck, with a warning for each guess; a SourceError for what cannot be read."""
     lines = _decode_lines(data, source)
     header, body_start = _read_header(lines, source)
-    lede, breadcrumb, sections = _read_body(lines[body_start:], source)
-    sections, closing = _split_closing(sections)
-    return Page(
-        name=page_name,
-        source=source,
-        lede=lede,
-        breadcrumb=breadcrumb,
-        sections=sections,
-        closing=closing,
-        **header,
-    )
+    _check_slug(header["slug"], source)
+    readings = read_lines(lines[body_start:], source)
+    notices = [n for n in (reading_notice(r, source) for r in readings) if n is not None]
+    body = _Body.assemble(readings, source)
+    sections, closing = tuple(body.sections), body.closing
+    if closing is None:
+        sections, closing, notice = _closing(sections, source)
+        notices += [notice] if notice else []
+    page = Page(name=page_name, source=source, title=header["title"], subtitle=header["subtitle"],
+                meta_title=header["meta_title"], meta_description=header["meta_description"], slug=header["slug"],
+                lede=tuple(body.lede), breadcrumb=body.breadcrumb, sections=sections, closing=closing)
+    return Deck(replace(page, anchors=find_anchors(page)), tuple(sorted(notices, key=lambda n: n.line)))
 
 
 def _decode_lines(data: bytes, source: str) -> list[Text]:
@@ -132,91 +162,150 @@ def _read_header(lines: list[Text], source: str) -> tuple[dict[str, Text], int]:
     return found, index
 
 
-def _read_body(lines: list[Text], source: str) -> tuple[tuple[Block, ...], tuple[Text, ...], tuple[Section, ...]]:
-    lede: list[Block] = []
+def _check_slug(slug: Text, source: str) -> None:
+    from .publish import slug_problem
+
+    problem = slug_problem(slug.text)
+    if problem:
+        raise SourceError(f"invalid URL Slug {slug.text!r}: {problem}", source, slug.line)
+
+
+@dataclass(slots=True)
+class _Open:
+    """The section being read: its heading, blocks, closed sub-sections and the open one."""
+
+    heading: Text | None
+    blocks: list[Block] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+    sub: Section | None = None
+
+    def target(self) -> list[Block]:
+        return list(self.sub.blocks) if self.sub is not None else self.blocks
+
+    def put(self, blocks: list[Block]) -> None:
+        if self.sub is not None:
+            self.sub = Section(self.sub.heading, tuple(blocks))
+        else:
+            self.blocks = blocks
+
+    def open_sub(self, heading: Text) -> None:
+        self._close_sub()
+        self.sub = Section(heading, ())
+
+    def close(self) -> Section | None:
+        self._close_sub()
+        if self.heading is None and not self.blocks:
+            return None
+        subs = tuple(self.subsections)
+        questions = bool(subs) and all(s.heading is not None and s.heading.text.endswith("?") for s in subs)
+        faq = bool(subs) and (questions or is_faq_name(self.heading.text if self.heading else ""))
+        return Section(self.heading, tuple(self.blocks), subs, faq)
+
+    def _close_sub(self) -> None:
+        if self.sub is not None:
+            self.subsections.append(self.sub)
+            self.sub = None
+
+
+@dataclass(slots=True)
+class _Body:
+    """The body of a deck, assembled from its readings: lede, breadcrumb, sections, call to action."""
+
+    lede: list[Block] = field(default_factory=list)
     breadcrumb: tuple[Text, ...] = ()
-    sections: list[Section] = []
-    heading: Text | None = None
-    blocks: list[Block] = lede
-    for kind, text in _classify(lines, source):
-        if kind == "breadcrumb" and not breadcrumb:
-            breadcrumb = tuple(Text(item.strip(), text.line) for item in text.text.split(BREADCRUMB_SEP))
-            blocks = []
-        elif kind == "heading" and breadcrumb:
-            _close_section(sections, heading, blocks)
-            heading, blocks = text, []
-        elif kind == "bullet":
-            _add_bullet(blocks, text)
+    sections: list[Section] = field(default_factory=list)
+    current: _Open | None = None  # None: still in the lede
+    closing: Text | None = None
+
+    @classmethod
+    def assemble(cls, readings: list[Reading], source: str) -> _Body:
+        body = cls()
+        for i, reading in enumerate(readings):
+            if reading.kind == "cta" and i != len(readings) - 1:
+                raise SourceError("a call to action ('Call to action: …') must be the last line of the page",
+                                  source, reading.text.line)
+            body.add(reading)
+        if not body.breadcrumb:
+            raise SourceError(*_no_breadcrumb(readings, source))
+        body.close_section()
+        return body
+
+    def add(self, reading: Reading) -> None:
+        kind, text = reading.kind, reading.text
+        if kind == "cta":
+            self.closing = text
+        elif kind == "breadcrumb":
+            self.breadcrumb, self.current = breadcrumb_items(text), _Open(None)
+        elif kind == "heading" and self.current is not None:
+            self.close_section()
+            self.current = _Open(text)
+        elif kind == "subheading" and self.current is not None:
+            self.current.open_sub(text)
+        else:
+            self._add_block(kind, text)
+
+    def _add_block(self, kind: str, text: Text) -> None:
+        blocks = self.current.target() if self.current is not None else self.lede
+        if kind == "bullet":
+            _add_item(blocks, text, BulletList)
+        elif kind == "numbered":
+            _add_item(blocks, text, OrderedList)
         else:
             blocks.append(Paragraph(text))
-    if not breadcrumb:
-        raise SourceError("no breadcrumb line ('Home > … > Page') after the lede", source,
-                          lines[0].line if lines else None)
-    _close_section(sections, heading, blocks)
-    return tuple(lede), breadcrumb, tuple(sections)
+        if self.current is not None:
+            self.current.put(blocks)
+
+    def close_section(self) -> None:
+        section = self.current.close() if self.current is not None else None
+        if section is not None:
+            self.sections.append(section)
 
 
-def _classify(lines: list[Text], source: str):
-    for line in lines:
-        if not line.text:
-            continue
-        bullet = BULLET.fullmatch(line.text)
-        if bullet:
-            item = bullet.group(1).strip()
-            if not item:
-                raise SourceError("empty bullet", source, line.line)
-            yield "bullet", Text(item, line.line)
-        elif _is_breadcrumb(line.text):
-            yield "breadcrumb", line
-        elif is_heading(line.text):
-            yield "heading", line
-        else:
-            yield "paragraph", line
+def _no_breadcrumb(readings: list[Reading], source: str) -> tuple[str, str, int | None]:
+    """Where the breadcrumb is missing: before the first line that reads as a heading on its own."""
+    for reading in readings:
+        if reading.explicit and reading.kind in ("heading", "subheading") or is_heading(reading.text.text):
+            return ("no breadcrumb line ('Home > … > Page') between the lede and this heading", source,
+                    reading.text.line)
+    return "no breadcrumb line ('Home > … > Page') after the lede", source, readings[0].text.line if readings else None
 
 
-def _is_breadcrumb(text: str) -> bool:
-    items = text.split(BREADCRUMB_SEP)
-    return len(items) >= 2 and all(item.strip() for item in items)
-
-
-def is_heading(text: str) -> bool:
-    """A short title-case line without sentence-ending punctuation, or a short question."""
-    words = text.split()
-    if not words:
-        return False
-    if text.endswith(("?", "？", "؟")):
-        return len(words) <= MAX_QUESTION_HEADING_WORDS
-    if len(words) > MAX_HEADING_WORDS or text[-1] in ".:;,!…" or not (text[0].isupper() or text[0].isdigit()):
-        return False
-    for word in words[1:]:
-        core = word.strip("()[]\"'“”‘’«»,")
-        if core and core[0].isalpha() and core.lower() not in SMALL_WORDS and not core[0].isupper():
-            return False
-    return True
-
-
-def _add_bullet(blocks: list[Block], item: Text) -> None:
+def _add_item(blocks: list[Block], item: Text, kind: type[BulletList] | type[OrderedList]) -> None:
     last = blocks[-1] if blocks else None
-    if isinstance(last, BulletList):
-        blocks[-1] = BulletList(last.items + (item,), last.intro)
+    if isinstance(last, kind):
+        blocks[-1] = kind(last.items + (item,), last.intro)
     elif isinstance(last, Paragraph) and last.text.text.endswith(":"):
-        blocks[-1] = BulletList((item,), last.text)
+        blocks[-1] = kind((item,), last.text)
     else:
-        blocks.append(BulletList((item,)))
+        blocks.append(kind((item,)))
 
 
-def _close_section(sections: list[Section], heading: Text | None, blocks: list[Block]) -> None:
-    if heading is not None or blocks:
-        sections.append(Section(heading, tuple(blocks)))
-
-
-def _split_closing(sections: tuple[Section, ...]) -> tuple[tuple[Section, ...], Text | None]:
-    if not sections or not sections[-1].blocks:
-        return sections, None
+def _closing(sections: tuple[Section, ...], source: str) -> tuple[tuple[Section, ...], Text | None, Notice | None]:
+    """The last paragraph of the page, split off as the call to action when it asks the reader to act."""
+    if not sections:
+        return sections, None, None
     last = sections[-1]
-    block = last.blocks[-1]
-    if not isinstance(block, Paragraph) or len(last.blocks) < 2:
-        return sections, None
-    if not block.text.text.lower().startswith(CTA_VERBS):
-        return sections, None
-    return sections[:-1] + (Section(last.heading, last.blocks[:-1]),), block.text
+    inner = last.subsections[-1] if last.subsections else last
+    block = inner.blocks[-1] if inner.blocks else None
+    if not isinstance(block, Paragraph):
+        return sections, None, None
+    strength = cta_strength(block.text.text)
+    if strength is None:
+        return sections, None, None
+    if strength == "mention" or len(inner.blocks) < 2:
+        return sections, None, Notice(source, block.text.line, CTA_NOTICES["unread"])
+    inner = replace(inner, blocks=inner.blocks[:-1])
+    last = replace(last, subsections=last.subsections[:-1] + (inner,)) if last.subsections else inner
+    notice = Notice(source, block.text.line, CTA_NOTICES["weak"]) if strength == "weak" else None
+    return sections[:-1] + (last,), block.text, notice
+
+
+def find_anchors(page: Page) -> tuple[Anchor, ...]:
+    """The phone numbers, e-mail addresses and URLs of the page's body text, as the source has them."""
+    from .segments import segments
+
+    found = []
+    for seg in segments(page):
+        if seg.role in LINKED_ROLES:
+            found += [Anchor(seg.line, m.lastgroup or "", m.group(0)) for m in ANCHOR.finditer(seg.text)]
+    return tuple(dict.fromkeys(found))

@@ -28,13 +28,38 @@ class BulletList:
     intro: Text | None = None  # the paragraph ending in ':' that introduces the list
 
 
-Block = Paragraph | BulletList
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    """Numbered steps (`1.` or `1)` in the copy deck); the numbers are the list's, not the text's."""
+
+    items: tuple[Text, ...]
+    intro: Text | None = None
+
+
+Block = Paragraph | BulletList | OrderedList
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
     heading: Text | None  # None: the blocks between the breadcrumb and the first heading
     blocks: tuple[Block, ...]
+    subsections: tuple[Section, ...] = ()  # under `### ` sub-headings (an FAQ's questions): <h3>
+    faq: bool = False  # an FAQ: its subsections are questions, each answered by its blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A phone number, e-mail address or URL of the source text: a link in every locale.
+
+    The target is made from the source text (`text`) only; a translation is linked where it holds
+    the same text (QA's `protected` check requires that it does)."""
+
+    line: int
+    kind: str  # one of ANCHOR_KINDS
+    text: str
+
+
+ANCHOR_KINDS = ("tel", "mailto", "url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +75,7 @@ class Page:
     breadcrumb: tuple[Text, ...]
     sections: tuple[Section, ...]
     closing: Text | None  # the closing call to action
+    anchors: tuple[Anchor, ...] = ()  # links found in the source; kept as they are by segments.walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +87,24 @@ class Segment:
     line: int
     context: str | None
     comment: str
+    section: str = ""  # where it sits, for people: "Overview", "FAQ > How long…?" (not part of identity)
 
     @property
     def key(self) -> tuple[str | None, str]:
         return (self.context, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A problem as a value until it is printed: ``source/x.txt:14: warning: read as a paragraph; …``."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "warning"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

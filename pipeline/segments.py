@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from .model import Block, BulletList, Page, Paragraph, Section, Segment, Text
+from .model import Block, BulletList, OrderedList, Page, Paragraph, Section, Segment, Text
 
 Translate = Callable[[Segment], str]
 
@@ -22,8 +22,8 @@ SLUG_RULE = (
 
 
 def walk(page: Page, fn: Translate) -> Page:
-    def unit(text: Text, role: str, comment: str, context: str | None = None) -> Text:
-        return Text(fn(Segment(role, text.text, text.line, context, comment)), text.line)
+    def unit(text: Text, role: str, comment: str, context: str | None = None, section: str = "") -> Text:
+        return Text(fn(Segment(role, text.text, text.line, context, comment, section)), text.line)
 
     title = unit(page.title, "page title", "Page title: the <h1> of the page.", "page title")
     subtitle = unit(page.subtitle, "subtitle", "Subtitle, shown under the page title.")
@@ -58,22 +58,53 @@ def walk(page: Page, fn: Translate) -> Page:
 def _section(section: Section, unit) -> Section:
     heading = None
     where = "the section before the first heading"
+    name = ""
     if section.heading is not None:
-        heading = unit(section.heading, "heading", "Section heading (h2).")
-        where = f"section “{section.heading.text}”"
-    return Section(heading, tuple(_block(b, unit, where) for b in section.blocks))
+        name = section.heading.text
+        heading = unit(section.heading, "heading", "Section heading (h2).", section=name)
+        where = f"section “{name}”"
+    blocks = tuple(_block(b, unit, where, name) for b in section.blocks)
+    subsections = tuple(_subsection(s, unit, name, section.faq) for s in section.subsections)
+    return Section(heading, blocks, subsections, section.faq)
 
 
-def _block(block: Block, unit, where: str) -> Block:
+def _subsection(section: Section, unit, parent: str, faq: bool) -> Section:
+    assert section.heading is not None  # a sub-section starts at its sub-heading
+    name = f"{parent} > {section.heading.text}"
+    if faq:
+        heading = unit(section.heading, "question", f"FAQ question (h3) in section “{parent}”.", section=name)
+        where = f"the answer to “{section.heading.text}” (FAQ)"
+    else:
+        heading = unit(section.heading, "sub-heading", f"Sub-heading (h3) in section “{parent}”.", section=name)
+        where = f"sub-section “{section.heading.text}” of “{parent}”"
+    return Section(heading, tuple(_block(b, unit, where, name) for b in section.blocks))
+
+
+def _block(block: Block, unit, where: str, section: str = "") -> Block:
     if isinstance(block, Paragraph):
-        return Paragraph(unit(block.text, "paragraph", f"Paragraph in {where}."))
+        return Paragraph(unit(block.text, "paragraph", f"Paragraph in {where}.", section=section))
+    if isinstance(block, OrderedList):
+        return _ordered(block, unit, where, section)
     intro = None
     after = ""
     if block.intro is not None:
-        intro = unit(block.intro, "list introduction", f"Paragraph introducing a bulleted list, in {where}.")
+        intro = unit(block.intro, "list introduction", f"Paragraph introducing a bulleted list, in {where}.",
+                     section=section)
         after = f", after “{block.intro.text}”"
-    items = tuple(unit(item, "list item", f"Bulleted list item in {where}{after}.") for item in block.items)
+    items = tuple(unit(item, "list item", f"Bulleted list item in {where}{after}.", section=section)
+                  for item in block.items)
     return BulletList(items, intro)
+
+
+def _ordered(block: OrderedList, unit, where: str, section: str) -> OrderedList:
+    intro = None
+    if block.intro is not None:
+        intro = unit(block.intro, "list introduction", f"Paragraph introducing numbered steps, in {where}.",
+                     section=section)
+    count = len(block.items)
+    items = tuple(unit(item, "numbered step", f"Numbered step {i} of {count} in {where}.", section=section)
+                  for i, item in enumerate(block.items, start=1))
+    return OrderedList(items, intro)
 
 
 def segments(page: Page) -> list[Segment]:

@@ -80,7 +80,7 @@ def test_is_heading(line, heading):
     ("Page Title: T\nPage Title: U\n", 2, "repeated (first on line 1)"),
     ("Page Title: T\nSubtitle: S\nLede starts here.\n", 3, "missing header key(s) 'Meta Title'"),
     ("Page Title: T\nSubtitle:\n", 2, "has no value"),
-    (HEADER + "Lede.\nOverview\n", 6, "no breadcrumb line"),
+    (HEADER + "Lede.\nOverview\n", 7, "no breadcrumb line"),
     (HEADER + "Lede.\nHome > X\n•   \n", 8, "empty bullet"),
     (HEADER + "Lede.\nHome > X\nBad \x0c char\n", 8, "control character U+000C"),
 ])
