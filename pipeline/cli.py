@@ -11,6 +11,7 @@
     clinic-l10n check-site [DIR]         validate a built web root (exit 1 on any problem)
     clinic-l10n check                    catalogs up to date, readable, msgfmt-clean; output/ equal to what
                                          today's files give; and the site
+    clinic-l10n explain source/x.txt     how a copy deck reads: each line's role, section and segment
 
 Every command takes --root (the project folder, default: the current one) and --log FILE.
 Errors print as ``path:line: error: message`` and exit 1; a bug prints a traceback.
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--base-url")
     commands.add_parser("validate-config", help="read and validate config/config.yaml")
     commands.add_parser("check", help="check catalogs (up to date, readable, msgfmt-clean) and the built site")
+    explain = commands.add_parser("explain", help="print how a copy deck reads: role, section and segment of each line")
+    explain.add_argument("deck", type=Path)
     return parser
 
 
@@ -76,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .paths import Project
 
+    if args.command == "explain":  # needs no project or configuration
+        return _explain(args.deck)
     project = Project(args.root.resolve())
     if args.command == "render":
         from .jobs.render import is_current
@@ -146,6 +151,15 @@ def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> 
             log.error("%s", line)
         if problems:
             return 1
+    return 0
+
+
+def _explain(deck: Path) -> int:
+    from .copydeck import read_deck
+    from .outline import explain_lines
+
+    for line in explain_lines(read_deck(deck, str(deck))):
+        print(line)
     return 0
 
 

@@ -32,9 +32,9 @@ LOOSE_BREADCRUMB_SEP = re.compile(r"\s+[›»→/|>]\s+")
 SMALL_WORDS = frozenset(
     "a an and as at but by for from if in into is nor of on or per the to vs via with without &".split()
 )
-# A short line ending in one of these words leads into what follows: not a heading.
-CONNECTORS = SMALL_WORDS | frozenset(
-    "are include includes including like such than that which who will can may".split()
+# A short line before a list that ends in one of these words leads into it: not a heading.
+CONNECTORS = frozenset(
+    "a an and are as include includes including is like of or such than that the to which with".split()
 )
 MAX_HEADING_WORDS = 10
 MAX_QUESTION_HEADING_WORDS = 14
@@ -53,12 +53,13 @@ class Reading:
 
     kind: paragraph, bullet, numbered, heading, subheading, breadcrumb, cta; `candidate` only
     between the two passes (a short line without final punctuation: heading or paragraph?).
-    `explicit`: a marker said so. `guess`: a weak signal decided it (it gets a warning)."""
+    `explicit`: a marker said so. `guess`: a weak signal decided it, and which warning it gets
+    (a key of GUESS_NOTICES; empty when the reading is sure)."""
 
     kind: str
     text: Text
     explicit: bool = False
-    guess: bool = False
+    guess: str = ""
 
 
 def read_lines(lines: list[Text], source: str) -> list[Reading]:
@@ -123,7 +124,7 @@ def _resolve(reading: Reading, before: Reading | None, after: Reading | None, st
     if kind == "breadcrumb":
         return reading
     if not state.breadcrumb and kind in ("paragraph", "candidate", "heading") and is_loose_breadcrumb(text):
-        return Reading("breadcrumb", reading.text, guess=True)
+        return Reading("breadcrumb", reading.text, guess="breadcrumb")
     if not state.breadcrumb:
         return _before_breadcrumb(reading, source)
     if kind == "subheading" and not state.heading:
@@ -133,7 +134,8 @@ def _resolve(reading: Reading, before: Reading | None, after: Reading | None, st
     if kind == "candidate":
         if is_faq_name(text):
             return Reading("heading", reading.text)
-        return Reading("heading" if _heading_fits(reading, before, after) else "paragraph", reading.text, guess=True)
+        kind = "heading" if _heading_fits(reading, before, after) else "paragraph"
+        return Reading(kind, reading.text, guess=kind)
     return reading
 
 
@@ -143,7 +145,7 @@ def _before_breadcrumb(reading: Reading, source: str) -> Reading:
         raise SourceError("a heading before the breadcrumb line ('Home > … > Page'): the lede comes first,"
                           " then the breadcrumb, then the sections", source, reading.text.line)
     if reading.kind in ("heading", "candidate"):
-        return Reading("paragraph", reading.text)
+        return Reading("paragraph", reading.text, guess="lede")
     return reading
 
 
@@ -161,7 +163,16 @@ def _heading_fits(reading: Reading, before: Reading | None, after: Reading | Non
     if before is not None and before.kind == "paragraph" and before.text.text.endswith(":"):
         return False
     last = reading.text.text.split()[-1].strip("()[]\"'“”‘’").lower()
-    return last not in CONNECTORS
+    return after.kind not in ("numbered", "bullet") or last not in CONNECTORS
+
+
+GUESS_NOTICES = {
+    "heading": 'read as a heading; write "## {text}" to confirm it, or end it with a full stop if it is a paragraph',
+    "paragraph": 'read as a paragraph; write "## {text}" if it is a heading',
+    "lede": "read as a paragraph of the lede (every line before the breadcrumb is); if it is a heading,"
+            ' move it below the breadcrumb as "## {text}"',
+    "breadcrumb": "read as the breadcrumb; separate its items with ' > ' (Home > … > Page)",
+}
 
 
 def reading_notice(reading: Reading, source: str) -> Notice | None:
@@ -169,14 +180,7 @@ def reading_notice(reading: Reading, source: str) -> Notice | None:
     would make it explicit."""
     if not reading.guess:
         return None
-    text = reading.text.text
-    if reading.kind == "heading":
-        message = f'read as a heading; write "## {text}" to confirm it, or end it with a full stop if it is a paragraph'
-    elif reading.kind == "breadcrumb":
-        message = f"read as the breadcrumb; separate its items with {BREADCRUMB_SEP!r} (Home > … > Page)"
-    else:
-        message = f'read as a paragraph; write "## {text}" if it is a heading'
-    return Notice(source, reading.text.line, message)
+    return Notice(source, reading.text.line, GUESS_NOTICES[reading.guess].format(text=reading.text.text))
 
 
 def is_breadcrumb(text: str) -> bool:
