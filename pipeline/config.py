@@ -36,6 +36,7 @@ class MachineTranslation:
 class Settings:
     base_url: str = "https://clinic.example"
     site_name: str = "Clinic"
+    country: str = "GB"  # the site's country (ISO 3166-1 alpha-2): the region of phone numbers without +code
     source_locale: SiteLocale = field(default_factory=lambda: SiteLocale.parse("en-GB"))
     locales: tuple[SiteLocale, ...] = ()
     render_shards: int = 2
@@ -159,6 +160,7 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
     return Settings(
         base_url=base_url.rstrip("/"),
         site_name=data.get("site_name", Settings.site_name),
+        country=data.get("country", Settings.country),
         source_locale=source,
         locales=locales,
         render_shards=int(data.get("render_shards", Settings.render_shards)),

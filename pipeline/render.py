@@ -8,16 +8,18 @@ say the same. Unpublished versions appear nowhere.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
 from .config import Settings
 from .locales import SiteLocale
-from .model import Link, Page, Text
+from .model import Anchor, Link, OrderedList, Page, Paragraph, Section, Text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -96,7 +98,8 @@ def render_page(page: Page, settings: Settings, here: Link, versions: list[Link]
         "stylesheet": _relative_stylesheet(),
         "json_ld": None if preview_banner else json_ld(structured_data(page, here, settings)),
         "switcher": [] if preview_banner else switcher,
-        "mark": mark,
+        "mark": linking(mark, page.anchors, settings),
+        "list_tag": lambda block: "ol" if isinstance(block, OrderedList) else "ul",
         "banner": preview_banner,
     }
     return _environment().get_template("page.html.j2").render(context)
@@ -130,8 +133,81 @@ def structured_data(page: Page, here: Link, settings: Settings) -> dict[str, obj
                 "breadcrumb": {"@id": f"{url}#breadcrumb"},
             },
             {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": crumbs},
+            *faq_data(page, here),
         ],
     }
+
+
+def faq_data(page: Page, here: Link) -> list[dict[str, object]]:
+    """An `FAQPage` node for the page's FAQ questions (none when it has no FAQ)."""
+    questions = [_question(sub) for section in page.sections if section.faq for sub in section.subsections
+                 if sub.heading is not None and sub.blocks]
+    if not questions:
+        return []
+    return [{"@type": "FAQPage", "@id": f"{here.href}#faq", "url": here.href, "inLanguage": here.locale.bcp47,
+             "isPartOf": {"@id": f"{here.href}#webpage"}, "mainEntity": questions}]
+
+
+def _question(section: Section) -> dict[str, object]:
+    assert section.heading is not None
+    texts = []
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            texts.append(block.text.text)
+        else:
+            texts += [t.text for t in ((block.intro,) if block.intro else ()) + block.items]
+    return {"@type": "Question", "name": section.heading.text,
+            "acceptedAnswer": {"@type": "Answer", "text": " ".join(texts)}}
+
+
+def linking(mark: Callable[[Text], Markup], anchors: tuple[Anchor, ...],
+            settings: Settings) -> Callable[[Text], Markup]:
+    """`mark`, with the source's phone numbers, e-mail addresses and URLs made links wherever the
+    (translated) text holds them unchanged. Targets come from the source's anchors, never from a
+    translation; a text without anchors on its line is marked as before."""
+    by_line: dict[int, dict[str, str]] = {}
+    for anchor in anchors:
+        opening = _opening_tag(anchor, settings)
+        if opening:
+            by_line.setdefault(anchor.line, {})[str(escape(anchor.text))] = opening
+    if not by_line:
+        return mark
+
+    def linked(text: Text) -> Markup:
+        html = mark(text)
+        links = by_line.get(text.line)
+        if not links:
+            return html
+        spans = re.compile("|".join(re.escape(s) for s in sorted(links, key=len, reverse=True)))
+        return Markup(spans.sub(lambda m: f"{links[m.group(0)]}{m.group(0)}</a>", str(html)))  # noqa: S704
+
+    return linked
+
+
+def _opening_tag(anchor: Anchor, settings: Settings) -> str | None:
+    href = link_target(anchor, settings.country)
+    if href is None:
+        return None
+    external = anchor.kind == "url" and urlsplit(href).netloc != urlsplit(settings.base_url).netloc
+    rel = ' rel="noopener"' if external else ""
+    return f'<a href="{escape(href)}"{rel}>'
+
+
+def link_target(anchor: Anchor, country: str) -> str | None:
+    """The href of an anchor: tel: in E.164 (None when it is no valid number of `country`), mailto:, or the URL."""
+    if anchor.kind == "mailto":
+        return f"mailto:{anchor.text}"
+    if anchor.kind == "url":
+        return anchor.text if anchor.text.startswith(("http://", "https://")) else f"https://{anchor.text}"
+    import phonenumbers  # only pages with a phone number pay for its import
+
+    try:
+        number = phonenumbers.parse(anchor.text, country)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, reasons: list[str]) -> Markup:
