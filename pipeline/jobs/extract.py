@@ -6,13 +6,13 @@ from typing import Any
 
 from .. import catalogcache, fsio
 from ..config import Settings
-from ..copydeck import parse_page
+from ..copydeck import parse_deck
 from ..errors import PipelineError
 from ..extract import creation_date, same_but_date, template_for
 from ..paths import PAGE_NAME, Project
 from ..pofile import write_po
 from .ledger import Recorder
-from .state import previous_manifest, report, save_manifest, stamp
+from .state import log, previous_manifest, report, save_manifest, stamp
 
 
 def run_extract(project: Project, settings: Settings) -> list[str]:
@@ -50,11 +50,14 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
             record.wrote(project.template(name))
             continue
         try:
-            page = parse_page(data, project.relative(project.source(name)), name)
+            deck = parse_deck(data, project.relative(project.source(name)), name)
         except PipelineError as err:
             report(err, errors)
             pages[name] = {**entry, "error": str(err)}
             continue
+        for notice in deck.notices:  # guessed readings: printed when the page is read, never fatal
+            log.warning("%s", notice)
+        page = deck.page
         template = template_for(page, settings, creation_date())
         if pot_now is None or not same_but_date(template, catalogcache.load(project, project.template(name), pot_now)):
             text = write_po(template)
@@ -62,7 +65,7 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
             pot_now = text.encode("utf-8")
             catalogcache.store(project, project.template(name), pot_now, template)
         record.wrote(project.template(name))
-        pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text}
+        pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text, "slug_line": page.slug.line}
     _check_source_slugs(project, pages, errors)
     for stale in sorted(set(old) - set(pages)):
         fsio.remove(project.template(stale), project.root)
@@ -83,6 +86,8 @@ def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[st
             report(pages[name]["error"], errors)
     for slug, names in slug_clashes(slugs).items():
         for name in names:
-            pages[name]["error"] = (f"{project.relative(project.source(name))}: URL Slug {slug!r} is also used by"
+            line = pages[name].get("slug_line")  # the URL Slug's line (not in a manifest from an older version)
+            where = project.relative(project.source(name)) + (f":{line}" if line else "")
+            pages[name]["error"] = (f"{where}: URL Slug {slug!r} is also used by"
                                     f" {', '.join(n for n in names if n != name)}")
             report(pages[name]["error"], errors)
