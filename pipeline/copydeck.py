@@ -51,9 +51,8 @@ HEADER_KEYS = {
 HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3})\s*:\s*(.*)")
 # Control, surrogate and private-use characters (Unicode categories Cc, Cs, Co) and line separators.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+ANCHOR_HINT = re.compile(r"@|://|www\.|\d[\s-]?\d[\s-]?\d[\s-]\d")
 ANCHOR = re.compile(f"(?P<url>{URL})|(?P<mailto>{EMAIL})|(?P<tel>{PHONE})")  # protect's spelling: QA checks the same
-LINKED_ROLES = frozenset({"subtitle", "paragraph", "list introduction", "list item", "numbered step",
-                          "call to action"})
 CTA_NOTICES = {
     "weak": 'read as the closing call to action; write "Call to action: " before it to confirm it',
     "unread": 'read as a paragraph; write "Call to action: " before it if it is the closing call to action',
@@ -302,10 +301,22 @@ def _closing(sections: tuple[Section, ...], source: str) -> tuple[tuple[Section,
 
 def find_anchors(page: Page) -> tuple[Anchor, ...]:
     """The phone numbers, e-mail addresses and URLs of the page's body text, as the source has them."""
-    from .segments import segments
-
     found = []
-    for seg in segments(page):
-        if seg.role in LINKED_ROLES:
-            found += [Anchor(seg.line, m.lastgroup or "", m.group(0)) for m in ANCHOR.finditer(seg.text)]
+    for text in _linked_texts(page):
+        if ANCHOR_HINT.search(text.text):  # most texts hold no link: skip the slow expression for them
+            found += [Anchor(text.line, m.lastgroup or "", m.group(0)) for m in ANCHOR.finditer(text.text)]
     return tuple(dict.fromkeys(found))
+
+
+def _linked_texts(page: Page):
+    """The texts that may hold links: subtitle, paragraphs, lists and the call to action (no headings,
+    breadcrumb or metadata)."""
+    yield page.subtitle
+    sections = [s for top in page.sections for s in (top, *top.subsections)]
+    for block in (*page.lede, *(b for s in sections for b in s.blocks)):
+        if isinstance(block, Paragraph):
+            yield block.text
+        else:
+            yield from ((block.intro,) if block.intro else ()) + block.items
+    if page.closing is not None:
+        yield page.closing

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import SourceError
 from .model import Notice, Text
@@ -47,8 +48,7 @@ FAQ_HEADINGS = frozenset({
 ENDINGS = ".:;,!…?？؟"
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):  # a NamedTuple: a megabyte deck makes 40,000 of them, twice
     """One body line as read: its kind, its text without the marker, and how sure the reading is.
 
     kind: paragraph, bullet, numbered, heading, subheading, breadcrumb, cta; `candidate` only
@@ -70,17 +70,10 @@ def read_lines(lines: list[Text], source: str) -> list[Reading]:
 
 def _read_alone(line: Text, source: str) -> Reading:
     text = line.text
-    mark = HEADING_MARK.fullmatch(text)
-    if mark:
-        kind = "heading" if mark.group(1) == "##" else "subheading"
-        return Reading(kind, _required(mark.group(2), "empty heading", source, line), True)
-    step = NUMBERED.fullmatch(text)
-    if step:
-        return Reading("numbered", _required(step.group(1), "empty numbered step", source, line), True)
-    cta = CTA_MARK.fullmatch(text)
-    if cta:
-        return Reading("cta", _required(cta.group(1), "empty call to action", source, line), True)
-    bullet = BULLET.fullmatch(text)
+    marked = _marked(line, source)
+    if marked is not None:
+        return marked
+    bullet = BULLET.fullmatch(text) if text[0] in "•-*" else None
     if bullet:
         return Reading("bullet", _required(bullet.group(1), "empty bullet", source, line))
     if is_breadcrumb(text):
@@ -90,6 +83,22 @@ def _read_alone(line: Text, source: str) -> Reading:
     if _is_short_unpunctuated(text):
         return Reading("candidate", line)
     return Reading("paragraph", line)
+
+
+def _marked(line: Text, source: str) -> Reading | None:
+    """The reading a marker gives the line (`## `, `### `, `1. `, `Call to action: `), or None."""
+    text, first = line.text, line.text[0]
+    mark = HEADING_MARK.fullmatch(text) if first == "#" else None
+    if mark:
+        kind = "heading" if mark.group(1) == "##" else "subheading"
+        return Reading(kind, _required(mark.group(2), "empty heading", source, line), True)
+    step = NUMBERED.fullmatch(text) if first.isdigit() else None
+    if step:
+        return Reading("numbered", _required(step.group(1), "empty numbered step", source, line), True)
+    cta = CTA_MARK.fullmatch(text) if first in "CcTt" and ":" in text[:20] else None
+    if cta:
+        return Reading("cta", _required(cta.group(1), "empty call to action", source, line), True)
+    return None
 
 
 def _required(text: str | None, message: str, source: str, line: Text) -> Text:
@@ -184,6 +193,8 @@ def reading_notice(reading: Reading, source: str) -> Notice | None:
 
 
 def is_breadcrumb(text: str) -> bool:
+    if BREADCRUMB_SEP not in text:
+        return False
     items = text.split(BREADCRUMB_SEP)
     return len(items) >= 2 and all(item.strip() for item in items)
 
