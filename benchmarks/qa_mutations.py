@@ -166,7 +166,8 @@ def checkers() -> dict[str, Checker]:
     settings = load_settings(ROOT / "config" / "config.yaml")
     result = {}
     for folder in sorted(p.name for p in REFERENCES.iterdir()):
-        glossary = read_glossary(ROOT / "config" / "glossary" / f"{folder}.csv", f"{folder}.csv")
+        path = ROOT / "config" / "glossary" / f"{folder}.csv"
+        glossary = read_glossary(path.read_bytes(), f"{folder}.csv") if path.is_file() else ()
         result[folder] = Checker(settings.source_locale, settings.locale(folder), glossary, settings.do_not_translate)
     return result
 
