@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 class FakeLibre:
     """`script` is a list of behaviours consumed one request at a time; the last one repeats:
-    'ok', '429', '500', 'hang', 'garbage'."""
+    'ok', '429', '500', 'hang', 'garbage', 'surrogate' (valid JSON whose text is half a surrogate pair)."""
 
     def __init__(self, script: list[str], hang_seconds: float = 5.0) -> None:
         self.script = list(script)
@@ -34,8 +34,8 @@ class FakeLibre:
                     self.send_response(int(behaviour))
                     self.end_headers()
                     return
-                payload = b"{not json" if behaviour == "garbage" else json.dumps(
-                    {"translatedText": f"[{params.get('target')}] {params.get('q')}"}).encode()
+                text = "\ud83d" if behaviour == "surrogate" else f"[{params.get('target')}] {params.get('q')}"
+                payload = b"{not json" if behaviour == "garbage" else json.dumps({"translatedText": text}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
