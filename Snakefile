@@ -5,7 +5,6 @@
 # cold build of 100 pages x 7 locales starts about a dozen interpreters, not 700.
 # Manifests are update() outputs: Snakemake keeps them for the job, which reads its last state.
 
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from pipeline.config import load_settings
 from pipeline.errors import PipelineError, as_error
 from pipeline.fsio import ensure_writable_folder, sweep_temporaries
 from pipeline.jobs.state import code_digest, compile_code, reopen_stale, stamp, sweep_after_killed_jobs
-from pipeline.paths import PAGE_NAME, Project
+from pipeline.paths import Project
 from pipeline.runlock import RunLockError, claim, freeze_heap, release_timers
 
 
@@ -49,15 +48,11 @@ if MAIN:
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
 CODE = code_digest()  # a parameter of every job: a new version of the package reruns them (params trigger)
 INPUTS = stamp(PROJECT)  # the code and the configuration's bytes: a changed setting reruns every job
-# Only names that can be pages reach Snakemake: braces in a file name (a copywriter's "draft{2}.txt")
-# would be read as wildcards. The extract job lists the folder itself and refuses the others.
-PAGES = [page for page in PROJECT.pages() if PAGE_NAME.fullmatch(page)]
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
 SHARDS = list(range(SETTINGS.render_shards))  # every shard, even one with no page left: it removes their files
 if MAIN:  # rerun every job whose inputs changed by content, or whose files are missing or were edited
     reopen_stale(PROJECT, PROJECT.job_records(len(GROUPS), len(SHARDS)))
 STATE = "output/.state"
-TEMPLATES = "locales/templates"
 ENV = "envs/pipeline.yaml"
 
 localrules: all, site, verdict
@@ -67,22 +62,6 @@ onsuccess:
 
 onerror:
     release_timers()
-
-
-def catalog_inputs(group):
-    """The existing catalogs of a group's locales and their folders: an edit changes a file's mtime,
-    an added or deleted catalog the folder's. (The profile leaves out Snakemake's 'input' rerun
-    trigger, since the set of catalogs grows on the first run; mtimes carry every change.)"""
-    found = []
-    for locale in GROUPS[int(group)]:
-        folder = PROJECT.catalog(locale, "x").parent
-        if folder.is_dir():
-            found.append(str(folder.relative_to(PROJECT.root)))
-            found += [str(p.relative_to(PROJECT.root)) for p in PROJECT.catalogs(locale)]
-        glossary = PROJECT.glossary(locale)
-        if glossary.exists():
-            found.append(str(glossary.relative_to(PROJECT.root)))
-    return found
 
 
 # Every job's manifest is named here, not only the last ones: the Snakefile sets aside the manifest of
@@ -98,11 +77,9 @@ rule all:
 
 
 rule extract:
-    input:
-        sources=[f"source/{page}.txt" for page in PAGES],
-        folder="source",
-        templates=[TEMPLATES] if os.path.isdir(TEMPLATES) else [],  # a deleted template is written again
-        config="config/config.yaml",
+    # No input: the pages it reads are in its ledger (output/.state/ledgers/), checked by content before
+    # each run, and the configuration's bytes are a parameter (a file saved with a future mtime would
+    # otherwise stop Snakemake with a clock-skew error).
     output:
         update(f"{STATE}/extract.json"),
     log:
@@ -119,9 +96,7 @@ rule extract:
 
 rule update:
     input:
-        extract=f"{STATE}/extract.json",
-        catalogs=lambda w: catalog_inputs(w.group),
-        config="config/config.yaml",
+        extract=f"{STATE}/extract.json",  # the catalogs and glossaries it reads are in its ledger
     output:
         f"{STATE}/catalogs/group-{{group}}.json",
     log:

@@ -91,7 +91,7 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
         if expect is True:
             os.replace(tmp, path)
         else:
-            _swap_in(Path(tmp), path, data, expect)
+            _swap_in(Path(tmp), path, expect)
     except OSError as exc:
         _remove_quietly(Path(tmp))
         raise PipelineError(f"cannot write: {exc.strerror or exc}", path) from None
@@ -110,37 +110,63 @@ def _conflict(path: Path) -> ConflictError:
 _RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
 
 
-def _swap_in(tmp: Path, path: Path, data: bytes, expect: bytes | None) -> None:
-    """Put `tmp` (holding `data`) at `path` only if `path` holds `expect` (None: does not exist), with no
-    window in which a save can be lost.
+def _swap_in(tmp: Path, path: Path, expect: bytes | None) -> None:
+    """Put `tmp` at `path` only if `path` holds `expect` (None: does not exist), losing no save.
 
-    Checking and then renaming would lose a save that lands between the two. Instead the two names
-    are swapped in one system call (renameat2 RENAME_EXCHANGE); what was swapped out is then at
-    `tmp`, where it is compared with `expect`. If it is not what the pipeline read, the swap is
-    undone, and the translator's file is back in place, untouched; if a newer save landed at `path`
-    meanwhile, that newest save is the one kept. A new file is created with RENAME_NOREPLACE, so a
-    file someone created meanwhile is never replaced. Where the file system lacks renameat2 (NFS,
-    old kernels) it falls back to a final check and a rename."""
+    A check followed by a rename would lose a save that lands between the two. Here the file is read
+    and checked last thing before the names are swapped in one system call (renameat2
+    RENAME_EXCHANGE); what was swapped out is then at `tmp`, and it must be the very file that was
+    checked (same inode, size and mtime). If a save landed in between, the swap is undone: the
+    translator's file goes back in place, and if a still newer save replaced ours meanwhile, that
+    newest save is the one kept (see `_undo`). A new file is created with RENAME_NOREPLACE, so a file
+    someone created meanwhile is never replaced. Where the file system lacks renameat2 (NFS, old
+    kernels) it falls back to the check and a rename."""
     if expect is None:
         if not _renameat2(tmp, path, _RENAME_NOREPLACE):
             if path.exists():
                 raise _conflict(path)
             os.replace(tmp, path)
         return
+    current, stamp = read_snapshot(path)
+    if current != expect or stamp is None:
+        raise _conflict(path)
+    ours = os.stat(tmp).st_ino
     if not _renameat2(tmp, path, _RENAME_EXCHANGE):
-        if read_bytes(path) != expect:
-            raise _conflict(path)
         os.replace(tmp, path)
         return
-    if read_bytes(tmp) == expect:
+    try:
+        out = os.stat(tmp)
+        checked = (out.st_ino, out.st_size, out.st_mtime_ns) == (stamp[0], stamp[1], stamp[2])
+    except FileNotFoundError:
+        checked = False
+    if checked:
         _remove_quietly(tmp)
         return
-    for _ in range(8):  # undo; each round brings back a save that is newer than the one at `path`
-        _renameat2(tmp, path, _RENAME_EXCHANGE)
-        if read_bytes(tmp) == data:
-            break
-    _remove_quietly(tmp)  # ours, or an older save that a newer one at `path` supersedes
+    _undo(tmp, path, ours)
     raise _conflict(path)
+
+
+def _undo(tmp: Path, path: Path, ours: int) -> None:
+    """`tmp` holds a translator's save that our swap displaced. Swap until the newest save is at `path`:
+    each swap brings out what `path` held; a file not seen before came after the last swap (a newer
+    save), so it goes in; ours, or a save already displaced by a newer one, is deleted."""
+    known = {ours}
+    if _inode(path) != ours:  # a newer save already replaced ours: the displaced one is older than it
+        known.add(_inode(tmp) or 0)
+    for _ in range(64):
+        candidate = _inode(tmp)
+        if candidate is None or candidate in known:
+            break
+        known.add(candidate)
+        _renameat2(tmp, path, _RENAME_EXCHANGE)
+    _remove_quietly(tmp)
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 def _renameat2(source: Path, target: Path, flags: int) -> bool:
@@ -203,6 +229,11 @@ def _remove_quietly(path: Path) -> None:
         path.unlink()
     except FileNotFoundError:
         pass
+
+
+def is_temporary(name: str) -> bool:
+    """A file name `_temporary` makes: what a killed writer leaves behind."""
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def sweep_temporaries(root: Path, folders: tuple[str, ...] = ("locales", "output")) -> int:

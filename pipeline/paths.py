@@ -53,6 +53,11 @@ class Project:
     def catalog(self, locale: str, page: str) -> Path:
         return self.root / "locales" / locale / "LC_MESSAGES" / f"{page}.po"
 
+    def catalog_folders(self) -> list[Path]:
+        """locales/templates and every locales/<locale>/LC_MESSAGES there is (configured or not)."""
+        folders = [self.root / "locales" / "templates", *(self.root / "locales").glob("*/LC_MESSAGES")]
+        return [f for f in folders if f.is_dir()]
+
     def catalogs(self, locale: str) -> list[Path]:
         folder = self.root / "locales" / locale / "LC_MESSAGES"
         return sorted(folder.glob("*.po")) if folder.is_dir() else []

@@ -37,6 +37,15 @@ def state_of(m: Message | None) -> str:
     return origin_of(m) or "draft"
 
 
+def state_against(wanted: Message, m: Message | None) -> str:
+    """The state of `m` as the translation of the template's `wanted`. An entry whose form (singular
+    or plural) is not the template's cannot be read as its translation with certainty: it counts as
+    outdated (or untranslated), never as reviewed."""
+    if m is not None and (m.msgid_plural is None) != (wanted.msgid_plural is None):
+        return "outdated" if m.translated else "untranslated"
+    return state_of(m)
+
+
 @dataclass(frozen=True, slots=True)
 class Counts:
     """Messages and source words by state (see STATES)."""
@@ -118,7 +127,7 @@ def count(template: Catalog, catalog: Catalog) -> Counts:
     messages = dict.fromkeys(STATES, 0)
     words = dict.fromkeys(STATES, 0)
     for t in template.messages:
-        state = state_of(found.get(t.key))
+        state = state_against(t, found.get(t.key))
         messages[state] += 1
         words[state] += len(t.msgid.split())
     return Counts(messages, words)

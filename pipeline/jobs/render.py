@@ -159,7 +159,7 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
 def _translator(translations: dict, where: str):
     def translate(segment: Segment) -> str:
         message = translations.get(segment.key)
-        if message is None or not message.reviewed:
+        if message is None or not message.reviewed or message.msgid_plural is not None:  # a segment is singular
             raise PipelineError(f"no reviewed translation for {segment.text[:60]!r}", where)
         return message.msgstr.strip() if segment.role == "URL slug" else message.msgstr
 

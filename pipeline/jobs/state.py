@@ -70,23 +70,29 @@ def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
                 continue
         manifest.replace(_set_aside(manifest))
         reopened.append(manifest)
-    if complete:  # (without every ledger, what the jobs wrote is not known: they run and write them)
-        _remove_unowned(project, written)
+    # (without every ledger, what the jobs wrote is not known: they run, and write them)
+    _sweep(project, written if complete else None)
     return reopened
 
 
-def _remove_unowned(project: Project, written: set[str]) -> None:
-    """Delete the files under output/site/, output/preview/ and output/reports/ that no job wrote: put
-    there by hand, or left by a job that no longer exists (a render shard after `render_shards` was
-    lowered). Those folders are generated: what they hold is a function of today's files."""
+def _sweep(project: Project, written: set[str] | None) -> None:
+    """Delete the temporary files a killed job left in the folders jobs write to, and (given `written`)
+    the files under output/site/, output/preview/ and output/reports/ that no job wrote: put there by
+    hand, or left by a job that no longer exists (a render shard after `render_shards` was lowered).
+    Those folders are generated: what they hold is a function of today's files. Call only while
+    holding the run lock (no job of another run is alive)."""
     for folder in (project.site, project.preview, project.reports):
         for base, _, names in os.walk(folder):
             for name in names:
                 path = Path(base, name)
-                relative = project.relative(path)
-                if relative not in written and not (name.startswith(".") and name.endswith(".tmp")):
-                    log.warning("note: removed %s: no job of this pipeline wrote it", relative)
+                if fsio.is_temporary(name):
+                    path.unlink(missing_ok=True)
+                elif written is not None and project.relative(path) not in written:
+                    log.warning("note: removed %s: no job of this pipeline wrote it", project.relative(path))
                     fsio.remove(path, folder)
+    for folder in project.catalog_folders():
+        for path in folder.glob(".*.tmp"):
+            path.unlink(missing_ok=True)
 
 
 @contextmanager
