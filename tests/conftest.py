@@ -49,9 +49,13 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+def snakemake_env() -> dict[str, str]:
+    """The environment of every pipeline run in the tests: reproducible dates."""
+    return {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+
+
 def snakemake(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    result = subprocess.run([need("snakemake"), *args], cwd=root, capture_output=True, text=True, env=env)
+    result = subprocess.run([need("snakemake"), *args], cwd=root, capture_output=True, text=True, env=snakemake_env())
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
