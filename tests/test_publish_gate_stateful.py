@@ -34,6 +34,8 @@ Knobs (environment variables), printed with every failure so that it can be repl
     GATE_SKIP=        rules left out, comma-separated (e.g. add_or_remove_badly_named_file), to look
                       past a failure that is known and not fixed yet
 
+The default (2 examples of 30 steps, about 10 runs each, checked against a cold build) takes about
+60 s on a 2-core machine when nothing fails; a failure adds up to 5 minutes of shrinking.
 A long run: GATE_STEPS=1000 GATE_EXAMPLES=1 .venv/bin/python -m pytest tests/test_publish_gate_stateful.py -x
 """
 
