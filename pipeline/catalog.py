@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 Key = tuple[str | None, str]
@@ -58,6 +59,9 @@ class Catalog:
     header_comments: tuple[str, ...] = ()
     header_flags: tuple[str, ...] = ()
     messages: tuple[Message, ...] = field(default_factory=tuple)
+    # The header entry's msgstr exactly as read (spacing, lines that are not "Field: value"), or None
+    # for a catalog built in code: the writer keeps it while it still holds `header`'s fields.
+    header_text: str | None = field(default=None, compare=False)
 
     def field(self, name: str) -> str | None:
         for key, value in self.header:
@@ -66,6 +70,8 @@ class Catalog:
         return None
 
     def with_field(self, name: str, value: str) -> Catalog:
+        if self.field(name) == value:
+            return self
         fields = list(self.header)
         for i, (key, _) in enumerate(fields):
             if key.lower() == name.lower():
@@ -73,7 +79,12 @@ class Catalog:
                 break
         else:
             fields.append((name, value))
-        return replace(self, header=tuple(fields))
+        text = None if self.header_text is None else _set_line(self.header_text, name, value)
+        return replace(self, header=tuple(fields), header_text=text)
+
+    @property
+    def has_header(self) -> bool:
+        return self.header_text is not None or bool(self.header) or bool(self.header_comments)
 
     @property
     def live(self) -> tuple[Message, ...]:
@@ -81,3 +92,14 @@ class Catalog:
 
     def by_key(self) -> dict[Key, Message]:
         return {m.key: m for m in self.messages if not m.obsolete}
+
+
+def _set_line(text: str, name: str, value: str) -> str:
+    """Header text with the line of field `name` set to `value` (added at the end when missing)."""
+    lines = text.split("\n")
+    pattern = re.compile(rf"\s*{re.escape(name)}\s*:", re.IGNORECASE)
+    for i, line in enumerate(lines):
+        if pattern.match(line):
+            lines[i] = f"{line.split(':', 1)[0]}: {value}"
+            return "\n".join(lines)
+    return text + f"{name}: {value}\n" if text.endswith("\n") or not text else text + f"\n{name}: {value}\n"

@@ -82,6 +82,7 @@ def store(project: Project, path: Path, data: bytes, catalog: Catalog) -> None:
         "header": catalog.header,
         "header_comments": catalog.header_comments,
         "header_flags": catalog.header_flags,
+        "header_text": catalog.header_text,
         "messages": [[getattr(m, name) for name in _FIELDS] for m in catalog.messages],
     }
     fsio.write_text(_cache_path(project, path), json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
@@ -96,4 +97,4 @@ def _decode(stored: dict[str, Any]) -> Catalog:
         messages.append(Message(**values))
     return Catalog(header=tuple(tuple(h) for h in stored["header"]),  # type: ignore[misc]
                    header_comments=tuple(stored["header_comments"]), header_flags=tuple(stored["header_flags"]),
-                   messages=tuple(messages))
+                   messages=tuple(messages), header_text=stored.get("header_text"))

@@ -1,16 +1,66 @@
-"""Where GNU gettext breaks a long PO string: libunistring's line-break opportunities, modelled for
-Latin, Greek, Cyrillic and Arabic script, digits and common punctuation (measured with ``msgcat``
-for every pair of the modelled punctuation, and tested against it on random text).
+"""Where GNU gettext breaks a long PO string.
 
-`chunks` splits an escaped string at its opportunities; `modelled` says whether a text holds only
-characters modelled here (pofile.py passes any other catalog through ``msgcat`` itself).
+GNU msgcat asks libunistring (``u8_width_linebreaks``: UAX #14 with East Asian widths) where a string
+may break. `breaks` asks the same library, loaded with ctypes, so the result is GNU's for every
+script libunistring handles (CJK, Hangul, Thai, Indic, format characters), with no subprocess.
+
+Where libunistring cannot be loaded, a pure-Python model serves instead: `chunks` splits an escaped
+string at its opportunities for Latin, Greek, Cyrillic and Arabic script, digits and common
+punctuation (measured with ``msgcat`` for every pair of the modelled punctuation), and `modelled`
+says whether a text holds only such characters (pofile.py passes any other catalog through
+``msgcat`` itself, only on such a machine).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import re
 import unicodedata
 from functools import lru_cache
+
+_PROHIBITED, _POSSIBLE = 1, 2  # libunistring's UC_BREAK_PROHIBITED, UC_BREAK_POSSIBLE
+
+
+def _load_libunistring():  # type: ignore[no-untyped-def]
+    for name in ("libunistring.so.5", "libunistring.so.2", ctypes.util.find_library("unistring")):
+        try:
+            function = ctypes.CDLL(name or "").u8_width_linebreaks
+        except (OSError, AttributeError):
+            continue
+        function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                             ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+        function.restype = ctypes.c_int
+        return function
+    return None
+
+
+_WIDTH_LINEBREAKS = _load_libunistring()
+AVAILABLE = _WIDTH_LINEBREAKS is not None
+
+
+def breaks(escaped: str, prohibited: frozenset[int], width: int, start: int) -> list[int]:
+    """Where libunistring breaks `escaped` (character offsets), for a line of `width` columns whose first
+    line starts at column `start`; no break before a character whose offset is in `prohibited`."""
+    if escaped.isascii():
+        data = escaped.encode("ascii")
+        overrides = bytes(_PROHIBITED if i in prohibited else 0 for i in range(len(escaped)))
+        offsets = None
+    else:
+        encoded = [c.encode("utf-8") for c in escaped]
+        data = b"".join(encoded)
+        overrides = b"".join(bytes([_PROHIBITED if i in prohibited else 0]) + b"\x01" * (len(e) - 1)
+                             for i, e in enumerate(encoded))
+        offsets = {}
+        position = 0
+        for i, e in enumerate(encoded):
+            offsets[position] = i
+            position += len(e)
+    result = ctypes.create_string_buffer(len(data))
+    assert _WIDTH_LINEBREAKS is not None
+    _WIDTH_LINEBREAKS(data, len(data), width, start, 0, overrides, b"UTF-8", result)
+    found = [i for i, kind in enumerate(result.raw) if kind == _POSSIBLE]
+    return found if offsets is None else [offsets[i] for i in found]
 
 ESCAPABLE = frozenset("\\\"\n\t\r\a\b\f\v")  # written as escapes (\\n, \\"): modelled in any text
 

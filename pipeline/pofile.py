@@ -18,7 +18,7 @@ import shutil
 import subprocess
 from functools import lru_cache
 
-from . import linebreak
+from . import formatdirs, linebreak
 from .catalog import Catalog, Key, Message
 from .errors import CatalogError
 
@@ -66,6 +66,7 @@ class _Parser:
     def _reset(self) -> None:
         self.fields: dict[str, object] = {}
         self.comments: dict[str, list[str]] = {"#": [], "#.": [], "#:": [], "#,": []}
+        self.flag_lines: list[list[str]] = []
         self.current: str | None = None  # the keyword continuation strings append to
         self.start = 0
         self.obsolete = False
@@ -76,13 +77,12 @@ class _Parser:
 
     def parse(self) -> Catalog:
         for number, raw in enumerate(self.lines, start=1):
-            line = raw.rstrip("\r")
-            self._line(number, line)
+            self._line(number, raw)
         self._finish(len(self.lines))
         return self._catalog()
 
-    def _line(self, number: int, line: str) -> None:
-        stripped = line.strip()
+    def _line(self, number: int, raw: str) -> None:
+        stripped = raw.strip()
         if not stripped:
             self.current = None if self.has_msgstr else self.current
             return
@@ -98,7 +98,7 @@ class _Parser:
         if stripped.startswith("#|"):
             self._keyword(number, stripped[2:].strip(), obsolete=obsolete, previous=True)
         elif stripped.startswith("#"):
-            self._comment(number, stripped)
+            self._comment(number, raw.lstrip().removesuffix("\n"))  # GNU keeps a comment's \r and trailing spaces
         else:
             self._keyword(number, stripped, obsolete=False, previous=False)
 
@@ -112,10 +112,10 @@ class _Parser:
         if kind == "#":
             self.comments["#"].append(body[1:] if body.startswith(" ") else body)
         elif kind == "#,":
-            # GNU gettext separates flags by commas and by white space: "#, fuzzy c-format" is fuzzy.
-            self.comments["#,"].extend(f for f in re.split(r"[\s,]+", body) if f)
+            self.comments["#,"].append(body)
+            self.flag_lines.append(_flag_words(body))
         elif kind == "#:":
-            self.comments["#:"].extend(body.split())
+            self.comments["#:"].extend(w for w in re.split(r"[ \t]+", body) if w)
         else:
             self.comments["#."].append(body[1:] if body.startswith(" ") else body)
 
@@ -149,31 +149,29 @@ class _Parser:
         self.current = keyword
 
     def _string(self, number: int, text: str) -> str:
+        """One or more quoted strings (``"patch" ""``: adjacent pieces are joined, as msgfmt does)."""
         text = text.strip()
         if not text.startswith('"'):
             raise self.error(number, "syntax error: expected a quoted string")
-        if len(text) < 2 or not text.endswith('"') or _unescaped_quote_at_end(text):
-            raise self.error(number, "end-of-line within string")
-        body = text[1:-1]
+        pieces = []
+        position = 0
+        while position < len(text):
+            match = _STRING.match(text, position)
+            if match is None:
+                if _UNTERMINATED.match(text, position):
+                    raise self.error(number, "end-of-line within string")
+                raise self.error(number, "syntax error: unescaped '\"' inside a string")
+            pieces.append(self._unescape(number, match.group(1)))
+            position = match.end()
+        return "".join(pieces)
+
+    def _unescape(self, number: int, body: str) -> str:
         if "\\" not in body:
-            if '"' in body:
-                raise self.error(number, "syntax error: unescaped '\"' inside a string")
             return body
-        out = []
-        i = 0
-        while i < len(body):
-            ch = body[i]
-            if ch == "\\":
-                if i + 1 >= len(body) or body[i + 1] not in _UNESCAPES:
-                    raise self.error(number, "invalid control sequence")
-                out.append(_UNESCAPES[body[i + 1]])
-                i += 2
-            elif ch == '"':
-                raise self.error(number, "syntax error: unescaped '\"' inside a string")
-            else:
-                out.append(ch)
-                i += 1
-        return "".join(out)
+        try:
+            return _ESCAPE_SEQUENCE.sub(_unescaped, body)
+        except ValueError:
+            raise self.error(number, "invalid control sequence") from None
 
     def _finish(self, number: int) -> None:
         if not self.fields:
@@ -200,7 +198,7 @@ class _Parser:
             msgctxt=_opt(f.get("msgctxt")),
             msgid_plural=_opt(f.get("msgid_plural")),
             msgstr_plural=tuple(v for _, v in plural),
-            flags=tuple(dict.fromkeys(self.comments["#,"])),
+            flags=_flags(self.flag_lines),
             translator_comments=tuple(self.comments["#"]),
             extracted_comments=tuple(self.comments["#."]),
             references=tuple(self.comments["#:"]),
@@ -220,30 +218,58 @@ class _Parser:
         self.messages.append(message)
 
     def _catalog(self) -> Catalog:
-        seen: dict[tuple[bool, str | None, str], int] = {}
+        seen: dict[tuple[str | None, str], int] = {}
         for m in self.messages:
-            ident = (m.obsolete, m.msgctxt, m.msgid)
+            ident = (m.msgctxt, m.msgid)
             if ident in seen:
                 raise self.error(m.line, f"duplicate message definition (first defined on line {seen[ident]})")
             seen[ident] = m.line
         header = self.header
         if header is None:
             return Catalog(messages=tuple(self.messages))
-        fields = []
-        for number, field in enumerate(header.msgstr.split("\n")):
-            if not field:
-                continue
-            key, sep, value = field.partition(":")
-            if not sep:
-                raise self.error(header.line + number, f"header line {field!r} is not 'Field: value'")
+        return Catalog(header=header_fields(header.msgstr), header_comments=header.translator_comments,
+                       header_flags=header.flags, messages=tuple(self.messages), header_text=header.msgstr)
+
+
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*')
+_UNTERMINATED = re.compile(r'"(?:[^"\\]|\\.)*\\?$')
+_ESCAPE_SEQUENCE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.)|$)")
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    octal, hexadecimal, char = match.groups()
+    if octal or hexadecimal:
+        return chr(int(octal, 8) if octal else int(hexadecimal, 16) & 0xFF)
+    if char is None or char not in _UNESCAPES:
+        raise ValueError(match.group(0))
+    return _UNESCAPES[char]
+
+
+def _flag_words(body: str) -> list[str]:
+    """The flags of one "#," line: GNU separates them with commas and white space alike."""
+    words = re.split(r"[\s,]+", body.replace("range: ", "range:"))
+    return [w.replace("range:", "range: ") for w in words if w]
+
+
+def _flags(lines: list[list[str]]) -> tuple[str, ...]:
+    """GNU keeps only the last "#," line of an entry. Deliberately, a "fuzzy" on an earlier line is kept too:
+    a line that says the translation needs review is never dropped (see README)."""
+    if not lines:
+        return ()
+    last = tuple(dict.fromkeys(lines[-1]))
+    if "fuzzy" not in last and any("fuzzy" in line for line in lines[:-1]):
+        return ("fuzzy", *last)
+    return last
+
+
+def header_fields(text: str) -> tuple[tuple[str, str], ...]:
+    """The "Field: value" lines of a header; msgfmt accepts (and msgcat keeps) other lines, read as no field."""
+    fields = []
+    for line in text.split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
             fields.append((key.strip(), value.strip()))
-        return Catalog(header=tuple(fields), header_comments=header.translator_comments,
-                       header_flags=header.flags, messages=tuple(self.messages))
-
-
-def _unescaped_quote_at_end(text: str) -> bool:
-    backslashes = len(text[1:-1]) - len(text[1:-1].rstrip("\\"))
-    return backslashes % 2 == 1
+    return tuple(fields)
 
 
 def _opt(value: object) -> str | None:
@@ -265,7 +291,7 @@ def format_po(catalog: Catalog) -> tuple[str, dict[Key, int]]:
     if _needs_gnu(catalog):
         text = _through_msgcat(text)
         return text, {m.key: m.line for m in read_po(text.encode("utf-8"), "<formatted>").live}
-    offset = 1 if catalog.header or catalog.header_comments else 0
+    offset = 1 if catalog.has_header else 0
     starts = []  # each block starts after the lines of the blocks before it and one blank line
     line = 1
     for block in blocks:
@@ -278,47 +304,74 @@ def format_po(catalog: Catalog) -> tuple[str, dict[Key, int]]:
 
 def _entries(catalog: Catalog) -> list[str]:
     blocks = []
-    if catalog.header or catalog.header_comments:
-        value = "".join(f"{k}: {v}\n" for k, v in catalog.header)
-        blocks.append(_entry(Message("", value, flags=catalog.header_flags,
+    if catalog.has_header:
+        blocks.append(_entry(Message("", _header_text(catalog), flags=catalog.header_flags,
                                      translator_comments=catalog.header_comments)))
     live = [m for m in catalog.messages if not m.obsolete]
-    dead = [m for m in catalog.messages if m.obsolete]
+    dead = [m for m in catalog.messages if m.obsolete and _first_msgstr(m)]  # GNU drops untranslated ones
     blocks.extend(_entry(m) for m in live + dead)
     return blocks
 
 
+def _header_text(catalog: Catalog) -> str:
+    """The header as read when it still holds the catalog's fields, else one "Field: value" line each."""
+    if catalog.header_text is not None and header_fields(catalog.header_text) == catalog.header:
+        return catalog.header_text
+    return "".join(f"{k}: {v}\n" for k, v in catalog.header)
+
+
 def _entry(m: Message) -> str:
     lines = [f"# {c}" if c else "#" for c in m.translator_comments]
-    if not m.obsolete:
-        lines += [f"#. {c}" if c else "#." for c in m.extracted_comments]
-        lines += _references(m.references)
-    if m.flags:
-        lines.append("#, " + ", ".join(m.flags))
+    lines += [f"#. {c}" if c else "#." for c in m.extracted_comments]
+    lines += _references(m.references)
+    flags = gnu_flags(m)
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    lang = formatdirs.language(m.flags)
+    wrap = "no-wrap" not in m.flags
     prefix = "#~ " if m.obsolete else ""
     prev = "#~| " if m.obsolete else "#| "
-    if m.previous_msgctxt is not None:
-        lines += _wrap(prev, "msgctxt", m.previous_msgctxt)
-    if m.previous_msgid is not None:
-        lines += _wrap(prev, "msgid", m.previous_msgid)
-    if m.previous_msgid_plural is not None:
-        lines += _wrap(prev, "msgid_plural", m.previous_msgid_plural)
+    for keyword, value in (("msgctxt", m.previous_msgctxt), ("msgid", m.previous_msgid),
+                           ("msgid_plural", m.previous_msgid_plural)):
+        if value is not None:
+            lines += _wrap(prev, keyword, value, lang, wrap)
     if m.msgctxt is not None:
-        lines += _wrap(prefix, "msgctxt", m.msgctxt)
-    lines += _wrap(prefix, "msgid", m.msgid)
+        lines += _wrap(prefix, "msgctxt", m.msgctxt, lang, wrap)
+    lines += _wrap(prefix, "msgid", m.msgid, lang, wrap)
     if m.msgid_plural is not None:
-        lines += _wrap(prefix, "msgid_plural", m.msgid_plural)
+        lines += _wrap(prefix, "msgid_plural", m.msgid_plural, lang, wrap)
         for i, s in enumerate(m.msgstr_plural):
-            lines += _wrap(prefix, f"msgstr[{i}]", s)
+            lines += _wrap(prefix, f"msgstr[{i}]", s, lang, wrap)
     else:
-        lines += _wrap(prefix, "msgstr", m.msgstr)
+        lines += _wrap(prefix, "msgstr", m.msgstr, lang, wrap)
     return "\n".join(lines) + "\n"
+
+
+def _first_msgstr(m: Message) -> str:
+    if m.msgid_plural is not None:
+        return m.msgstr_plural[0] if m.msgstr_plural else ""
+    return m.msgstr
+
+
+def gnu_flags(m: Message) -> tuple[str, ...]:
+    """The flags GNU writes, in its order: fuzzy (only on a translated entry), the format flags in
+    gettext's order of languages, the range, no-wrap. Flags GNU does not know are not written."""
+    formats: dict[str, str] = {}
+    for flag in m.flags:
+        name = flag.removeprefix("no-").removeprefix("possible-")
+        if name.endswith("-format") and name[:-7] in formatdirs.LANGUAGES:
+            formats[name[:-7]] = flag.replace("possible-", "")
+    ranges = [f for f in m.flags if f.startswith("range: ")] if not m.obsolete else []
+    written = ["fuzzy"] if "fuzzy" in m.flags and _first_msgstr(m) else []
+    written += [formats[name] for name in formatdirs.LANGUAGES if name in formats]
+    written += ranges[-1:] + (["no-wrap"] if "no-wrap" in m.flags else [])
+    return tuple(written)
 
 
 def _references(refs: tuple[str, ...]) -> list[str]:
     lines: list[str] = []
     current = "#:"
-    for ref in refs:
+    for ref in dict.fromkeys(refs):  # GNU writes a repeated position once
         if len(current) > 2 and len(current) + 1 + len(ref) > PAGE_WIDTH:
             lines.append(current)
             current = "#:"
@@ -332,24 +385,68 @@ def escape(text: str) -> str:
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
+_NO_WRAP = 1 << 30
+
+
 @lru_cache(maxsize=1 << 16)
-def _wrap(prefix: str, keyword: str, value: str) -> tuple[str, ...]:
-    """The lines of one keyword and its string. Cached: every locale's catalog of a page repeats the
-    template's msgids and contexts, which made wrapping them again half of a cold update."""
+def _wrap(prefix: str, keyword: str, value: str, lang: str | None = None, wrap: bool = True) -> tuple[str, ...]:
+    """The lines of one keyword and its string, as GNU's writer lays them out. Cached: every locale's
+    catalog of a page repeats the template's msgids and contexts."""
     head = f"{prefix}{keyword} "
-    chunks = None
-    if "\n" not in value[:-1]:
+    if value.isascii() and "\n" not in value[:-1]:
         escaped = escape(value)
-        if len(head) + len(escaped) + 2 <= PAGE_WIDTH:
+        if not wrap or len(head) + len(escaped) + 2 <= PAGE_WIDTH:
             return (f'{head}"{escaped}"',)
-        chunks = linebreak.chunks(escaped)  # one portion: its chunks serve both layouts
-        if len(_pack(chunks, len(head) + 1)) == 1:
-            return (f'{head}"{escaped}"',)
-    lines = [f'{head}""']
-    for portion in ([value] if chunks is not None else _portions(value)):
-        pieces = chunks if chunks is not None else linebreak.chunks(escape(portion))
-        lines += [f'{prefix}"{line}"' for line in _pack(pieces, len(prefix) + 1)]
+    inner = formatdirs.inner(value, lang)
+    width = (PAGE_WIDTH if wrap else _NO_WRAP) - 1 - (len(prefix) + 1)
+    portions = _portions(value)
+    lines: list[str] = []
+    offset = 0
+    for index, portion in enumerate(portions):
+        escaped, prohibited = _escaped(portion, offset, inner)
+        offset += len(portion)
+        start = len(keyword) + 1 if index == 0 else 0
+        cuts = _breaks(escaped, prohibited, width, start)
+        if index == 0 and escaped and (len(portions) > 1 or start > width or cuts):
+            lines.append(f'{head}""')
+            start = 0
+            cuts = _breaks(escaped, prohibited, width, start)
+        pieces = [escaped[a:b] for a, b in zip([0, *cuts], [*cuts, len(escaped)], strict=True)]
+        lead = head if index == 0 and start else prefix
+        lines += [f'{lead if i == 0 else prefix}"{piece}"' for i, piece in enumerate(pieces)]
     return tuple(lines)
+
+
+def _escaped(portion: str, offset: int, inner: frozenset[int]) -> tuple[str, frozenset[int]]:
+    """The portion escaped, and the offsets (in the escaped text) before which no break may fall:
+    inside an escape, inside a format directive, and before the escaped newline that ends it."""
+    pieces = []
+    prohibited = set()
+    position = 0
+    for i, char in enumerate(portion):
+        piece = _ESCAPES.get(char, char)
+        if offset + i in inner:
+            prohibited.add(position)
+        prohibited.update(range(position + 1, position + len(piece)))
+        pieces.append(piece)
+        position += len(piece)
+    if portion.endswith("\n"):
+        prohibited.add(position - 2)
+    return "".join(pieces), frozenset(prohibited)
+
+
+def _breaks(escaped: str, prohibited: frozenset[int], width: int, start: int) -> list[int]:
+    if linebreak.AVAILABLE:
+        return linebreak.breaks(escaped, prohibited, width, start)
+    cuts = []  # without libunistring: the pure-Python model, greedy filling of its chunks
+    column, position = start, 0
+    for chunk in linebreak.chunks(escaped):
+        if position and column + len(chunk) > width:
+            cuts.append(position)
+            column = 0
+        column += len(chunk)
+        position += len(chunk)
+    return cuts
 
 
 def _portions(value: str) -> list[str]:
@@ -360,21 +457,11 @@ def _portions(value: str) -> list[str]:
     return portions
 
 
-def _pack(chunks: list[str], start: int) -> list[str]:
-    """Greedy line filling: a chunk goes on the line while the line plus its closing quote fits."""
-    lines: list[str] = []
-    line = ""
-    for chunk in chunks:
-        if line and start + len(line) + len(chunk) + 1 > PAGE_WIDTH:
-            lines.append(line)
-            line = ""
-        line += chunk
-    lines.append(line)
-    return lines
-
-
 def _needs_gnu(catalog: Catalog) -> bool:
-    """True when some text holds a character whose break behaviour linebreak.py does not model."""
+    """True when some text holds a character whose break behaviour linebreak.py does not model
+    (only without libunistring: with it, every script is GNU's own)."""
+    if linebreak.AVAILABLE:
+        return False
     texts = [v for _, v in catalog.header]
     for m in catalog.messages:
         texts += [m.msgid, m.msgstr, m.msgctxt or "", m.previous_msgid or "", m.previous_msgctxt or "",

@@ -85,7 +85,7 @@ def test_written_catalog_passes_msgfmt_check(tmp_path):
     ('msgid "a"\nmsgstr "b"\nmsgfoo "c"\n', 3, 'keyword "msgfoo" unknown'),
     ('msgid "a"\n\nmsgid "b"\nmsgstr ""\n', 1, "missing 'msgstr' section"),
     ('msgid "a\\q"\nmsgstr ""\n', 1, "invalid control sequence"),
-    ('msgid "a"\nmsgstr "b"\n"c" "d"\n', 3, "syntax error"),
+    ('msgid "a"\nmsgstr "b"\n"c" d\n', 3, "syntax error"),
 ])
 def test_reader_errors_name_the_line(text, line, message):
     with pytest.raises(CatalogError) as caught:
