@@ -56,3 +56,51 @@ def test_fuzzy_match_never_crosses_contexts():
     t = Catalog(messages=(Message("Home page", msgctxt="breadcrumb"),))
     result = merge(t, old(Message("Home pages", "Inicio")))
     assert result[0].msgstr == "" and result[1].obsolete
+
+
+ARABIC = (("Language", "ar"),)
+
+
+def test_changed_msgid_plural_makes_the_entry_fuzzy_with_the_previous_plural():
+    before = Catalog(header=ARABIC, messages=(Message("one apple", msgid_plural="%d apples",
+                                                      msgstr_plural=tuple(f"a{i}" for i in range(6))),))
+    after = Catalog(messages=(Message("one apple", msgid_plural="%d apples in total", msgstr_plural=("", "")),))
+    (m,) = merge(after, before)
+    assert m.fuzzy and m.msgstr_plural == tuple(f"a{i}" for i in range(6))
+    assert (m.previous_msgid, m.previous_msgid_plural) == ("one apple", "%d apples")
+
+
+def test_singular_translation_matched_to_a_plural_entry_fills_the_locales_forms_as_a_draft():
+    before = Catalog(header=ARABIC, messages=(Message("a single pear", msgstr="كمثرى"),))
+    after = Catalog(messages=(Message("a single pear", msgid_plural="pears", msgstr_plural=("", "")),))
+    (m,) = merge(after, before)
+    assert m.fuzzy and m.msgstr_plural == ("كمثرى",) * 6 and m.previous_msgid == "a single pear"
+
+
+def test_plural_translation_matched_to_a_singular_entry_keeps_form_0_as_a_draft():
+    before = Catalog(header=(("Plural-Forms", "nplurals=2; plural=n != 1;"),),
+                     messages=(Message("one plum", msgid_plural="plums", msgstr_plural=("p0", "p1")),))
+    (m, dead) = merge(Catalog(messages=(Message("one plum!"),)), before)
+    assert m.fuzzy and m.msgstr == "p0"
+    assert (m.previous_msgid, m.previous_msgid_plural) == ("one plum", "plums")
+    assert dead.obsolete and dead.msgstr_plural == ("p0", "p1")
+
+
+def test_new_plural_entries_get_the_locales_number_of_forms():
+    after = Catalog(messages=(Message("new", msgid_plural="news", msgstr_plural=("", "")),))
+    assert merge(after, Catalog(header=(("Language", "ko"),)))[0].msgstr_plural == ("",)
+    assert merge(after, Catalog(header=ARABIC))[0].msgstr_plural == ("",) * 6
+
+
+def test_format_flags_follow_the_template_and_fuzzy_follows_the_file():
+    before = old(Message("file %s", msgstr="Datei %s", flags=("fuzzy", "sh-format")))
+    after = Catalog(messages=(Message("file %s", flags=("python-brace-format",)),))
+    (m,) = merge(after, before)
+    assert set(m.flags) == {"fuzzy", "python-brace-format"}
+
+
+def test_fuzzy_match_uses_gnu_similarity_and_may_draft_from_a_translation_in_use():
+    before = old(Message("Permalink to this definition", msgstr="Lien permanent vers cette définition"))
+    after = template("Permalink to this definition", "Permalink to this definitions")
+    kept, draft = merge(after, before)
+    assert kept.msgstr == draft.msgstr and draft.fuzzy and not kept.fuzzy

@@ -14,6 +14,7 @@ import pytest
 
 from pipeline import pofile
 from pipeline.errors import CatalogError
+from pipeline.merge import merge
 
 pytestmark = pytest.mark.skipif(corpus.archive() is None, reason="the PO corpus archive is not here:"
                                 " build it with tests/data/po-corpus/make_corpus.py (see its MANIFEST.tsv)")
@@ -66,3 +67,31 @@ def test_reader_verdict_equals_msgfmt_syntax_verdict():
             assert f"<stdin>:{err.line}:" in result.stderr.decode(errors="replace"), (name, str(err))
         else:
             assert result.returncode == 0 or b"format" in result.stderr, (name, result.stderr[:300])
+
+
+def merge_state(m):
+    forms = m.msgstr_plural if m.msgid_plural is not None else m.msgstr
+    fuzzy = m.fuzzy and m.translated
+    previous = (m.previous_msgid, m.previous_msgid_plural) if fuzzy else None
+    return m.msgid_plural, forms, fuzzy, previous
+
+
+def test_merge_agrees_with_msgmerge_previous_and_loses_no_translation(tmp_path):
+    pairs = corpus.merges()
+    assert len(pairs) >= 50
+    compared = 0
+    for name, old, new in pairs:
+        (tmp_path / "old.po").write_bytes(old)
+        (tmp_path / "new.pot").write_bytes(new)
+        result = subprocess.run(["msgmerge", "--previous", "-q", "-o", "-", "old.po", "new.pot"], cwd=tmp_path,
+                                capture_output=True, env=GNU_ENV, check=True)
+        expected = {m.key: m for m in pofile.read_po(result.stdout, "msgmerge").live}
+        before = pofile.read_po(old, name)
+        merged = merge(pofile.read_po(new, name), before)
+        for m in merged:
+            if not m.obsolete:
+                compared += 1
+                assert merge_state(m) == merge_state(expected[m.key]), (name, m.key)
+        kept = {s for m in merged for s in (m.msgstr, *m.msgstr_plural)}
+        assert {s for m in before.messages for s in (m.msgstr, *m.msgstr_plural) if s} <= kept, name
+    assert compared >= 10_000
