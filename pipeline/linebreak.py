@@ -16,16 +16,18 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
+ESCAPABLE = frozenset("\\\"\n\t\r\a\b\f\v")  # written as escapes (\\n, \\"): modelled in any text
 _PROHIBITED, _POSSIBLE = 1, 2  # libunistring's UC_BREAK_PROHIBITED, UC_BREAK_POSSIBLE
 
 
 def _load_libunistring():  # type: ignore[no-untyped-def]
     for name in ("libunistring.so.5", "libunistring.so.2", ctypes.util.find_library("unistring")):
         try:
-            function = ctypes.CDLL(name or "").u8_width_linebreaks
+            function = ctypes.CDLL(name or "").u32_width_linebreaks
         except (OSError, AttributeError):
             continue
         function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
@@ -37,32 +39,26 @@ def _load_libunistring():  # type: ignore[no-untyped-def]
 
 _WIDTH_LINEBREAKS = _load_libunistring()
 AVAILABLE = _WIDTH_LINEBREAKS is not None
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
 
 def breaks(escaped: str, prohibited: frozenset[int], width: int, start: int) -> list[int]:
     """Where libunistring breaks `escaped` (character offsets), for a line of `width` columns whose first
     line starts at column `start`; no break before a character whose offset is in `prohibited`."""
-    if escaped.isascii():
-        data = escaped.encode("ascii")
-        overrides = bytes(_PROHIBITED if i in prohibited else 0 for i in range(len(escaped)))
-        offsets = None
-    else:
-        encoded = [c.encode("utf-8") for c in escaped]
-        data = b"".join(encoded)
-        overrides = b"".join(bytes([_PROHIBITED if i in prohibited else 0]) + b"\x01" * (len(e) - 1)
-                             for i, e in enumerate(encoded))
-        offsets = {}
-        position = 0
-        for i, e in enumerate(encoded):
-            offsets[position] = i
-            position += len(e)
-    result = ctypes.create_string_buffer(len(data))
+    overrides = bytearray(len(escaped))
+    for i in prohibited:
+        overrides[i] = _PROHIBITED
+    result = ctypes.create_string_buffer(len(escaped))
     assert _WIDTH_LINEBREAKS is not None
-    _WIDTH_LINEBREAKS(data, len(data), width, start, 0, overrides, b"UTF-8", result)
-    found = [i for i, kind in enumerate(result.raw) if kind == _POSSIBLE]
-    return found if offsets is None else [offsets[i] for i in found]
+    _WIDTH_LINEBREAKS(escaped.encode(_UTF32), len(escaped), width, start, 0, bytes(overrides), b"UTF-8", result)
+    raw = result.raw
+    found = []
+    i = raw.find(_POSSIBLE)
+    while i >= 0:
+        found.append(i)
+        i = raw.find(_POSSIBLE, i + 1)
+    return found
 
-ESCAPABLE = frozenset("\\\"\n\t\r\a\b\f\v")  # written as escapes (\\n, \\"): modelled in any text
 
 # Line-break classes, as GNU msgcat (libunistring) applies them.
 _NO_BREAK_BEFORE = frozenset(")]}!?,.:;/،؟")  # close punctuation, EX, IS, SY

@@ -420,19 +420,28 @@ def _wrap(prefix: str, keyword: str, value: str, lang: str | None = None, wrap: 
 def _escaped(portion: str, offset: int, inner: frozenset[int]) -> tuple[str, frozenset[int]]:
     """The portion escaped, and the offsets (in the escaped text) before which no break may fall:
     inside an escape, inside a format directive, and before the escaped newline that ends it."""
-    pieces = []
-    prohibited = set()
-    position = 0
-    for i, char in enumerate(portion):
-        piece = _ESCAPES.get(char, char)
-        if offset + i in inner:
-            prohibited.add(position)
-        prohibited.update(range(position + 1, position + len(piece)))
-        pieces.append(piece)
-        position += len(piece)
+    escaped = escape(portion)
+    prohibited = {m.start() + 1 for m in _ESCAPED_CHAR.finditer(escaped)}
+    if inner:
+        shift = _offsets(portion, escaped) if len(escaped) != len(portion) else None
+        for i in range(len(portion)):
+            if offset + i in inner:
+                prohibited.add(shift[i] if shift else i)
     if portion.endswith("\n"):
-        prohibited.add(position - 2)
-    return "".join(pieces), frozenset(prohibited)
+        prohibited.add(len(escaped) - 2)
+    return escaped, frozenset(prohibited)
+
+
+_ESCAPED_CHAR = re.compile(r"\\.")
+
+
+def _offsets(portion: str, escaped: str) -> list[int]:
+    """Where each character of `portion` starts in its escaped text."""
+    found, position = [], 0
+    for char in portion:
+        found.append(position)
+        position += 2 if char in _ESCAPES else 1
+    return found
 
 
 def _breaks(escaped: str, prohibited: frozenset[int], width: int, start: int) -> list[int]:
