@@ -53,9 +53,10 @@ def read_snapshot(path: Path, within: Path | None = None) -> tuple[bytes | None,
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             raise PipelineError("not a regular file (a folder, FIFO or device); not read", path)
-        chunks = []
-        while chunk := os.read(fd, max(before.st_size + 1, 65536)):
-            chunks.append(chunk)
+        chunks = [os.read(fd, before.st_size + 1)]  # one call reads it all, unless it grew meanwhile
+        if len(chunks[0]) > before.st_size:
+            while chunk := os.read(fd, 65536):
+                chunks.append(chunk)
         after = os.fstat(fd)
     except OSError as exc:
         raise PipelineError(f"cannot read: {exc.strerror or exc}", path) from None
