@@ -5,53 +5,55 @@
 # cold build of 100 pages x 7 locales starts about a dozen interpreters, not 700.
 # Manifests are update() outputs: Snakemake keeps them for the job, which reads its last state.
 
+import os
 import shlex
 import sys
 from pathlib import Path
 
-from pipeline.config import load_settings
+from pipeline.config import checked_settings, config_source, read_config
 from pipeline.errors import PipelineError, as_error
-from pipeline.fsio import ensure_writable_folder, sweep_temporaries
-from pipeline.jobs.state import code_digest, compile_code, reopen_stale, stamp, sweep_after_killed_jobs
+from pipeline.housekeeping import Housekeeping
+from pipeline.jobs.state import code_digest, stamp
 from pipeline.paths import Project
-from pipeline.runlock import RunLockError, claim, freeze_heap, release_timers
+from pipeline.runlock import freeze_heap, release_timers
 
 
 PROJECT = Project(Path(".").resolve())
-DRY = bool({"-n", "--dry-run", "--dryrun", "--lint", "--list-rules", "-l"} & set(sys.argv))  # writes nothing
-# The run's housekeeping (lock, leftovers, compiled code, deleted outputs) belongs to the snakemake
-# process that runs the workflow, not to the one a cluster executor starts for each job (--mode remote).
-MAIN = workflow.is_main_process and not DRY
+CONFIG = PROJECT.relative(PROJECT.config_file)
+# Snakemake's configuration is the configuration: config/config.yaml, then --configfile, then --config.
+# Reading the Snakefile writes nothing (a dry run, --summary or --lint reads it too): see Housekeeping.
 try:
-    # Validated here once; the jobs receive it parsed (see load_settings).
-    SETTINGS = load_settings(PROJECT.config_file, record=PROJECT.config_checked if MAIN else None,
-                             facts=PROJECT.locale_facts if MAIN else None, hand_down=True)
+    read_config(PROJECT.config_file)  # first with our reader: no YAML aliases, errors with their line
 except PipelineError as err:
     sys.exit(as_error(str(err)))
 
-if MAIN:
-    try:
-        NOTE = claim(PROJECT.root)
-    except RunLockError as err:
-        sys.exit(f"error: {err}")
-    try:
-        ensure_writable_folder(PROJECT.output)
-    except PipelineError as err:
-        sys.exit(as_error(str(err)))
-    if NOTE:  # the last run was interrupted: remove its half-written temporaries (never a real file)
-        print(NOTE, file=sys.stderr)
-        sweep_temporaries(PROJECT.root)
-    else:
-        sweep_after_killed_jobs(PROJECT)  # a job killed alone (OOM) in an earlier run left its temporaries
-    compile_code()
+
+if PROJECT.config_file.exists():  # a missing file means every default
+
+    configfile: CONFIG
+
+
+try:
+    # Validated here once, as merged; the jobs receive it parsed and validated (see load_settings).
+    SETTINGS = checked_settings(config, config_source(workflow.configfiles, workflow.config_settings.overwrite_config),
+                                record=PROJECT.config_checked, hand_down=True)
+except PipelineError as err:
+    sys.exit(as_error(str(err)))
 
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
 CODE = code_digest()  # a parameter of every job: a new version of the package reruns them (params trigger)
-INPUTS = stamp(PROJECT)  # the code and the configuration's bytes: a changed setting reruns every job
+INPUTS = stamp(PROJECT)  # the code and the effective configuration: a changed setting reruns every job
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
 SHARDS = list(range(SETTINGS.render_shards))  # every shard, even one with no page left: it removes their files
-if MAIN:  # rerun every job whose inputs changed by content, or whose files are missing or were edited
-    reopen_stale(PROJECT, PROJECT.job_records(len(GROUPS), len(SHARDS)))
+# The run lock, leftovers, compiled code and stale jobs: once, as Snakemake builds the DAG of a run
+# that executes (not a dry run, --summary, --dag, …), before it looks at any manifest.
+HOUSEKEEPING = Housekeeping(PROJECT, SETTINGS, PROJECT.job_records(len(GROUPS), len(SHARDS)))
+
+
+def after_housekeeping(files):
+    return HOUSEKEEPING.inputs(workflow, files)
+
+
 STATE = "output/.state"
 ENV = "envs/pipeline.yaml"
 
@@ -69,17 +71,23 @@ onerror:
 # output only when a job that needs it runs; `all` missing an input is such a job.
 rule all:
     input:
-        f"{STATE}/verdict.ok",
-        f"{STATE}/site.json",
-        f"{STATE}/extract.json",
-        expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
-        expand(f"{STATE}/render/shard-{{shard}}.json", shard=SHARDS),
+        after_housekeeping(
+            [
+                f"{STATE}/verdict.ok",
+                f"{STATE}/site.json",
+                f"{STATE}/extract.json",
+                *expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
+                *expand(f"{STATE}/render/shard-{{shard}}.json", shard=SHARDS),
+            ]
+        ),
 
 
 rule extract:
     # No input: the pages it reads are in its ledger (output/.state/ledgers/), checked by content before
     # each run, and the configuration's bytes are a parameter (a file saved with a future mtime would
     # otherwise stop Snakemake with a clock-skew error).
+    input:
+        after_housekeeping([]),
     output:
         update(f"{STATE}/extract.json"),
     log:
@@ -96,7 +104,8 @@ rule extract:
 
 rule update:
     input:
-        extract=f"{STATE}/extract.json",  # the catalogs and glossaries it reads are in its ledger
+        # the catalogs and glossaries it reads are in its ledger
+        unpack(after_housekeeping({"extract": f"{STATE}/extract.json"})),
     output:
         f"{STATE}/catalogs/group-{{group}}.json",
     log:
@@ -113,8 +122,14 @@ rule update:
 
 rule render:
     input:
-        extract=f"{STATE}/extract.json",
-        catalogs=expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
+        unpack(
+            after_housekeeping(
+                {
+                    "extract": f"{STATE}/extract.json",
+                    "catalogs": expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
+                }
+            )
+        ),
     output:
         update(f"{STATE}/render/shard-{{shard}}.json"),
     log:
@@ -131,8 +146,14 @@ rule render:
 
 rule site:
     input:
-        extract=f"{STATE}/extract.json",
-        catalogs=expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
+        unpack(
+            after_housekeeping(
+                {
+                    "extract": f"{STATE}/extract.json",
+                    "catalogs": expand(f"{STATE}/catalogs/group-{{group}}.json", group=list(GROUPS)),
+                }
+            )
+        ),
     output:
         # Lists sitemap.xml, robots.txt, stylesheets and the status report: as outputs, Snakemake
         # would delete them before the job and touch them after it, changing them for nothing.
@@ -153,8 +174,14 @@ rule site:
 # Fails the run (cheaply, without Python) while any page has a problem; the list says which.
 rule verdict:
     input:
-        renders=expand(f"{STATE}/render/shard-{{shard}}.json", shard=SHARDS),
-        problems=f"{STATE}/problems.txt",
+        unpack(
+            after_housekeeping(
+                {
+                    "renders": expand(f"{STATE}/render/shard-{{shard}}.json", shard=SHARDS),
+                    "problems": f"{STATE}/problems.txt",
+                }
+            )
+        ),
     output:
         f"{STATE}/verdict.ok",
     log:
@@ -168,6 +195,8 @@ rule verdict:
 # Check mode for CI: builds nothing; fails when a catalog is out of date with its source page,
 # unreadable or not msgfmt-clean, or when the built site has a problem (see pipeline/catalogcheck.py).
 rule check:
+    input:
+        after_housekeeping([]),
     log:
         "output/logs/check.log",
     params:

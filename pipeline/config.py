@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,7 @@ class Settings:
     tm_min_similarity: float = 0.85
     max_unchanged_machine_share: float = 0.5  # above it, a version needs a clinical sign-off (postedit.py)
     machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
+    digest: str = ""  # names the configuration as validated (see checked_settings): stamps key on it
 
     def locale(self, code: str) -> SiteLocale:
         for loc in self.locales:
@@ -63,7 +65,7 @@ class Settings:
 
 
 SCHEMA = Path(__file__).parent / "schema" / "config.schema.json"
-CHECKED_ENV = "CLINIC_L10N_CONFIG"  # {"digest": …, "data": …}: the configuration the Snakefile validated
+CHECKED_ENV = "CLINIC_L10N_CONFIG"  # {"digest": …, "data": …}: the configuration the Snakefile validated (merged)
 
 
 @cache
@@ -71,34 +73,77 @@ def _schema_text() -> str:
     return SCHEMA.read_text("utf-8")
 
 
-def load_settings(path: Path, record: Path | None = None, facts: Path | None = None,
-                  hand_down: bool = False) -> Settings:
-    """Read `path` (a missing file means all defaults); raise ConfigError naming file and line.
+def load_settings(path: Path, record: Path | None = None, facts: Path | None = None) -> Settings:
+    """The configuration of this run: the one the Snakefile validated and handed down (Snakemake's
+    `config`, with --configfile and --config applied), else `path` (a missing file means all defaults);
+    raise ConfigError naming file and line.
 
-    The JSON-schema validation (0.1 s with jsonschema's import) is skipped when these exact bytes
-    were validated against this schema before: by an earlier run that left its digest in `record`,
-    or by the Snakefile of this run, which hands the parsed configuration down to its jobs
-    (`hand_down`: in the environment, so no job imports a YAML parser either). `facts` keeps the
-    locales' CLDR facts between processes (see locales.use_facts).
+    The JSON-schema validation (0.1 s with jsonschema's import) is skipped when this exact
+    configuration was validated against this schema before: by an earlier run that left its digest in
+    `record`, or by the Snakefile of this run (so no job imports a YAML parser either). `facts` keeps
+    the locales' CLDR facts between processes (see locales.use_facts).
     """
+    handed = _handed_down()
+    if handed is not None:
+        settings = settings_from_dict(handed["data"], path, validate=False, digest=handed["digest"])
+    else:
+        settings = checked_settings(read_config(path), path, record)
+    if facts is not None:
+        use_facts(facts, settings.all_locales)
+    return settings
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The mapping `path` holds (a missing file: none), read without YAML aliases; ConfigError names the
+    file and line of a problem."""
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
-    digest = config_digest(text)
-    handed = _handed_down(digest)
-    data = handed if handed is not None else _parse(text, path)
-    checked = handed is not None or digest == _recorded(record)
-    settings = settings_from_dict(data, path, validate=not checked)
-    if record is not None and not checked:
-        with contextlib.suppress(PipelineError):  # only a cache: an unwritable output/ is reported elsewhere
-            fsio.write_text(record, digest + "\n")
+    return _parse(text, path)
+
+
+def checked_settings(data: Mapping[str, Any], where: Path | str, record: Path | None = None,
+                     hand_down: bool = False) -> Settings:
+    """Validate `data` (a whole configuration: Snakemake's merged `config`, or one file's mapping) with
+    the schema and Babel, naming `where` in messages. `hand_down` passes the result to this process's
+    children (the jobs) in the environment, with its digest, so they neither parse nor validate it."""
+    plain, digest = _canonical(data, where)
+    checked = record is not None and digest == recorded_digest(record)
+    settings = settings_from_dict(plain, where, validate=not checked, digest=digest)
     if hand_down:
-        with contextlib.suppress(TypeError, ValueError):  # a value JSON cannot carry: jobs read the file
-            os.environ[CHECKED_ENV] = json.dumps({"digest": digest, "data": data})
-    if facts is not None:
-        use_facts(facts, settings.all_locales)
+        os.environ[CHECKED_ENV] = json.dumps({"digest": digest, "data": plain}, ensure_ascii=False)
     return settings
+
+
+def record_checked(record: Path, settings: Settings) -> None:
+    """Remember that the configuration of `settings` passed validation (a later run skips it)."""
+    if settings.digest and settings.digest != recorded_digest(record):
+        with contextlib.suppress(PipelineError):  # only a cache: an unwritable output/ is reported elsewhere
+            fsio.write_text(record, settings.digest + "\n")
+
+
+def config_source(files: list[Any], overrides: Mapping[str, Any] | None) -> str:
+    """How messages name the configuration Snakemake merged: its files (the last one wins), and --config."""
+    names = [Path(f).as_posix() for f in dict.fromkeys(str(f) for f in files)] or ["config/config.yaml"]
+    return " + ".join([*names, *(["--config"] if overrides else [])])
+
+
+def current_digest(path: Path) -> str:
+    """The digest of this run's configuration (what stamps key on), without validating it: the one
+    handed down, else that of `path`'s mapping."""
+    handed = _handed_down()
+    return handed["digest"] if handed is not None else _canonical(read_config(path), path)[1]
+
+
+def _canonical(data: Mapping[str, Any], where: Path | str) -> tuple[dict[str, Any], str]:
+    """`data` as plain JSON values, and the digest naming it as validated by this schema (a new schema
+    validates again): the same for the same settings, however they were spelled or merged."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=True)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"a value is not plain data ({exc})", where) from None
+    return json.loads(text), config_digest(text)
 
 
 def _parse(text: str, path: Path) -> dict[str, Any]:
@@ -126,12 +171,14 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
     return data
 
 
-def _handed_down(digest: str) -> dict[str, Any] | None:
+def _handed_down() -> dict[str, Any] | None:
+    """{"digest", "data"}: the configuration the Snakefile of this run validated, if any."""
     try:
         handed = json.loads(os.environ.get(CHECKED_ENV, "{}"))
     except ValueError:
         return None
-    return handed.get("data") if isinstance(handed, dict) and handed.get("digest") == digest else None
+    ok = isinstance(handed, dict) and isinstance(handed.get("data"), dict) and isinstance(handed.get("digest"), str)
+    return handed if ok else None
 
 
 def config_digest(text: str) -> str:
@@ -139,15 +186,15 @@ def config_digest(text: str) -> str:
     return hashlib.sha256(f"{_schema_text()}\0{text}".encode()).hexdigest()
 
 
-def _recorded(record: Path | None) -> str | None:
+def recorded_digest(record: Path | None) -> str | None:
     try:
         return record.read_text("utf-8").strip() if record is not None else None
     except (OSError, UnicodeDecodeError):
         return None
 
 
-def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.yaml",
-                       validate: bool = True) -> Settings:
+def settings_from_dict(data: Mapping[str, Any], path: Path | str = "config/config.yaml",
+                       validate: bool = True, digest: str = "") -> Settings:
     if validate:
         _validate(data, path)
     source = SiteLocale.parse(data.get("source_locale", "en-GB"))
@@ -169,10 +216,11 @@ def settings_from_dict(data: dict[str, Any], path: Path | str = "config/config.y
         tm_min_similarity=float(data.get("translation_memory", {}).get("min_similarity", 0.85)),
         machine_translation=MachineTranslation(**mt),
         max_unchanged_machine_share=float(data.get("review", {}).get("max_unchanged_machine_share", 0.5)),
+        digest=digest,
     )
 
 
-def _validate(data: dict[str, Any], path: Path | str) -> None:
+def _validate(data: Mapping[str, Any], path: Path | str) -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(json.loads(_schema_text()))

@@ -46,13 +46,28 @@ def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
     today's files (see ledger.py), so Snakemake runs that job again: an input with other bytes, a
     new or removed file in a folder it lists, or a file it wrote that is missing or was edited (such
     a file under output/ is deleted first, so the job writes it anew). `jobs`: manifest -> ledger.
+    Call only while holding the run lock, before Snakemake looks at the manifests.
 
     (Ageing the manifest would not do: Snakemake skips a job whose newer inputs have the checksums it
     recorded.) The job still reads the set-aside manifest (`previous_manifest`): it needs it to
     remove the files of deleted pages and to skip what did not change."""
+    stale, written = stale_jobs(project, jobs)
+    for manifest, spoiled in stale.items():
+        for path in spoiled:
+            if project.output in path.parents:
+                path.unlink(missing_ok=True)
+        manifest.replace(_set_aside(manifest))
+    _sweep(project, written)
+    return list(stale)
+
+
+def stale_jobs(project: Project, jobs: dict[Path, Path]) -> tuple[dict[Path, list[Path]], set[str] | None]:
+    """Read only: every job whose manifest exists but whose ledger no longer holds (with the files it
+    wrote that are missing or were edited), and every file the jobs wrote (None without every ledger:
+    then what they wrote is not known). What a dry run reports and a real run acts on."""
     from .ledger import changes, load
 
-    reopened = []
+    stale: dict[Path, list[Path]] = {}
     written: set[str] = set()
     complete = True
     for manifest, ledger_file in jobs.items():
@@ -61,18 +76,10 @@ def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
         written |= ledger.writes.keys() if ledger is not None else set()
         if not manifest.exists():
             continue  # runs anyway
-        if ledger is not None:
-            changed, spoiled = changes(project, ledger)
-            for path in spoiled:
-                if project.output in path.parents:
-                    path.unlink(missing_ok=True)
-            if not changed and not spoiled:
-                continue
-        manifest.replace(_set_aside(manifest))
-        reopened.append(manifest)
-    # (without every ledger, what the jobs wrote is not known: they run, and write them)
-    _sweep(project, written if complete else None)
-    return reopened
+        changed, spoiled = changes(project, ledger) if ledger is not None else ([], [])
+        if ledger is None or changed or spoiled:
+            stale[manifest] = spoiled
+    return stale, written if complete else None
 
 
 def _sweep(project: Project, written: set[str] | None) -> None:
@@ -153,8 +160,11 @@ def compile_code() -> None:
 
 
 def stamp(project: Project) -> str:
-    config = fsio.read_bytes(project.config_file) or b""
-    return fsio.digest(code_digest().encode() + config)[:16]
+    """Names the code and this run's effective configuration (config/config.yaml with Snakemake's
+    --configfile and --config applied): a changed setting reruns the jobs, an unchanged one nothing."""
+    from ..config import current_digest
+
+    return fsio.digest(f"{code_digest()}\0{current_digest(project.config_file)}".encode())[:16]
 
 
 def key_of(*parts: object) -> str:
