@@ -19,6 +19,7 @@ from .catalog import Catalog, Message
 from .machine import Engine, EngineError
 from .memory import Memory
 from .mtcache import Cache
+from .progress import Progress
 from .protect import Masked, mask
 from .provenance import machine_note, memory_note, provenance_comment
 
@@ -54,8 +55,9 @@ def fill_from_memory(page: str, catalog: Catalog, memory: Memory, threshold: flo
 
 
 def fill_from_machine(catalogs: dict[str, Catalog], engine: Engine, cache: Cache, pattern: re.Pattern[str],
-                      outcome: Outcome) -> dict[str, Catalog]:
-    """One batch for every empty entry of every page: cached texts first, the rest in one engine run."""
+                      outcome: Outcome, label: str = "drafts") -> dict[str, Catalog]:
+    """One batch for every empty entry of every page: cached texts first, the rest in one engine run
+    (or in the engine's batches, with progress on stderr under `label`)."""
     wanted: dict[str, Masked] = {}
     for catalog in catalogs.values():
         for m in catalog.messages:
@@ -65,6 +67,7 @@ def fill_from_machine(catalogs: dict[str, Catalog], engine: Engine, cache: Cache
     results = cache.lookup(wanted)
     missing = [t for t in wanted if t not in results]
     step = engine.batch_size or len(missing) or 1
+    progress = Progress(label, len(missing), "entries", "drafting", engine.provider)
     for start in range(0, len(missing), step):
         chunk = missing[start:start + step]
         try:
@@ -76,6 +79,9 @@ def fill_from_machine(catalogs: dict[str, Catalog], engine: Engine, cache: Cache
         outcome.unusable += sum(1 for out in translated if out.strip() and not _usable(out))
         cache.store(fresh)
         results.update(fresh)
+        progress.advance(len(chunk))
+    progress.finish(f"{len(missing):,} entries sent to {engine.provider}, {progress.done:,} answered"
+                    f" ({len(results):,} drafts with the cache's)")
     return {page: _apply(catalog, results, pattern, engine.origin, outcome) for page, catalog in catalogs.items()}
 
 

@@ -11,6 +11,7 @@ from ..errors import PipelineError
 from ..extract import creation_date, same_but_date, template_for
 from ..paths import PAGE_NAME, Project
 from ..pofile import write_po
+from ..progress import Progress
 from .ledger import Recorder
 from .state import log, previous_manifest, report, save_manifest, stamp
 
@@ -28,7 +29,8 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
     record.listed(project.source_dir, "*.txt", [f"{name}.txt" for name in names])
     pages: dict[str, Any] = {}
     errors: list[str] = []
-    for name in names:
+    progress = Progress("extract", len(names), "pages", "reading")
+    for name in progress.each(names):
         if not PAGE_NAME.fullmatch(name):
             problem = (f"{project.relative(project.source(name))}: the file name must be lowercase letters, digits"
                        " and hyphens (at most 151 characters), as it names the page's catalogs and folders")
@@ -71,6 +73,7 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
         fsio.remove(project.template(stale), project.root)
     save_manifest(project.extract_manifest, {"pages": pages})
     record.save(project.ledger("extract"))
+    progress.finish(f"{len(names):,} pages read, {len(errors):,} with a problem")
     return errors
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from .. import fsio
 from ..errors import CatalogChanged, PipelineError
 from ..paths import Project, shard_of
+from ..progress import Progress
 from .ledger import Recorder
 from .ledger import load as load_ledger
 from .state import (
@@ -66,9 +67,9 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     pages: dict[str, Any] = {}
     errors: list[str] = []
     complete = True
-    for name, links in versions.items():
-        if shard_of(name, settings.render_shards) != shard:
-            continue
+    mine = {name: links for name, links in versions.items() if shard_of(name, settings.render_shards) == shard}
+    progress = Progress(f"render shard {shard}", len(mine), "pages", "rendering")
+    for name, links in progress.each(list(mine.items())):
         # A page is rendered again when its source, its published versions, or one of its catalogs
         # (as the update job recorded it: "own" names the catalog's bytes) or their state changed.
         # A locale whose catalog could not be read has no preview (the update job reported it).
@@ -104,6 +105,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     done = complete and not errors
     save_manifest(path, {"pages": pages, "inputs": inputs if done else None, "shards": settings.render_shards})
     record.save(project.ledger(f"render-{shard}"))
+    progress.finish(f"{len(mine):,} pages, {len(errors):,} with a problem")
     return errors
 
 

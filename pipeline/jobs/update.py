@@ -16,6 +16,7 @@ from ..memory import Memory
 from ..paths import Project
 from ..pofile import format_po
 from ..postedit import Drafts
+from ..progress import Progress
 from ..publish import decide, slug_clashes
 from ..qa import Checker, read_glossary
 from ..update import check_header, updated
@@ -86,7 +87,8 @@ def run_update(project: Project, settings: Settings, code: str,
             pages[name] = _failed(err)
 
     own = {n: key_of(current, present[n][1], fsio.digest(pos[n] or b"")) for n in pos}
-    for name in own:
+    progress = Progress(f"update {locale.gettext}", len(own), "pages", "merging")
+    for name in progress.each(own):
         prev = old.get(name, {})
         if prev.get("own") == own[name] and not prev.get("error"):
             pages[name] = prev
@@ -99,7 +101,8 @@ def run_update(project: Project, settings: Settings, code: str,
             take(name)  # empty entries, and the memory changed: it may draft them now
     drafted = _prefill(project, settings, locale, work, pos, memory_key)
     drafts = _drafts(project, settings, locale)
-    for name, (template, catalog) in work.items():
+    progress = Progress(f"update {locale.gettext}", len(work), "pages", "checking")
+    for name, (template, catalog) in progress.each(list(work.items())):
         po_path = project.catalog(locale.gettext, name)
         try:
             written, lines = _write_catalog(project, locale, name, catalog, pos[name], existing[name])
@@ -121,6 +124,8 @@ def run_update(project: Project, settings: Settings, code: str,
         log.info("%s: %s", locale.gettext, drafted)
     _unique_slugs(pages, project, locale)
     save_manifest(path, {"locale": locale.gettext, "pages": pages, "errors": errors})
+    progress.finish(f"{len(pages):,} pages, {len(work):,} merged and checked, {len(errors):,} with a problem"
+                    + (f"; {drafted}" if drafted else ""))
     return errors
 
 
@@ -167,7 +172,8 @@ def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dic
                       settings.source_locale.gettext, locale.gettext)
         try:
             filled = prefill.fill_from_machine({n: c for n, (_, c) in work.items()}, engine, cache,
-                                               protected_pattern(settings.do_not_translate), outcome)
+                                               protected_pattern(settings.do_not_translate), outcome,
+                                               label=f"update {locale.gettext}")
         finally:
             cache.close()
         work.update({n: (work[n][0], c) for n, c in filled.items()})
