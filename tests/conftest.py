@@ -12,7 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = ROOT / "source" / "iv-ketamine-infusion.txt"
+# The project the tests build: its own configuration, seed page and catalogs, never the live config/,
+# source/ or locales/ (a clinic customises those). TEST_PROJECT points at another such tree.
+PROJECT = Path(os.environ.get("TEST_PROJECT", FIXTURES / "project")).resolve()
+SEED = PROJECT / "source" / "iv-ketamine-infusion.txt"
+CODE = ("Snakefile", "profiles", "envs")  # what a project folder needs besides its inputs
 BIN = Path(sys.executable).parent
 
 
@@ -33,15 +37,13 @@ def msgcat(path: Path) -> bytes:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project tree (Snakefile, config, profile, the seed page) in a temporary folder."""
+    """A project in a temporary folder: the workflow (Snakefile, profiles, envs) and the test project's
+    configuration and seed page (machine translation off)."""
     root = tmp_path / "project"
     root.mkdir()
-    for name in ("Snakefile", "config", "profiles", "envs"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        else:
-            shutil.copy2(src, root / name)
+    for name in CODE:
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, root / name)
+    shutil.copytree(PROJECT / "config", root / "config")
     (root / "source").mkdir()
     shutil.copy2(SEED, root / "source" / SEED.name)
     config = root / "config" / "config.yaml"

@@ -20,8 +20,9 @@ def test_defaults(tmp_path):
 
 
 def test_project_config_is_valid():
-    root = Path(__file__).resolve().parent.parent
-    assert load_settings(root / "config" / "config.yaml").locales
+    from conftest import PROJECT
+
+    assert load_settings(PROJECT / "config" / "config.yaml").locales
 
 
 @pytest.mark.parametrize("text, message", [

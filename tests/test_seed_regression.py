@@ -11,22 +11,22 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, snakemake
+from conftest import FIXTURES, PROJECT, snakemake
 from helpers import review_all
 
 PAGE = "iv-ketamine-infusion"
 
 
 def _committed_catalogs() -> list[Path]:
-    template = ROOT / "locales" / "templates" / f"{PAGE}.pot"
-    return [template, *sorted((ROOT / "locales").glob(f"*/LC_MESSAGES/{PAGE}.po"))]
+    template = PROJECT / "locales" / "templates" / f"{PAGE}.pot"
+    return [template, *sorted((PROJECT / "locales").glob(f"*/LC_MESSAGES/{PAGE}.po"))]
 
 
 def test_seed_template_catalogs_and_pages_are_byte_identical(project: Path):
-    shutil.copytree(ROOT / "locales", project / "locales")
+    shutil.copytree(PROJECT / "locales", project / "locales")
     snakemake(project, "all")
     for committed in _committed_catalogs():
-        built = project / committed.relative_to(ROOT)
+        built = project / committed.relative_to(PROJECT)
         assert built.read_bytes() == committed.read_bytes(), f"{built.relative_to(project)} changed"
     review_all(project / "locales" / "es" / "LC_MESSAGES" / f"{PAGE}.po", "infusion-de-ketamina-iv")
     snakemake(project, "all")

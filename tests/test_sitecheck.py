@@ -15,12 +15,13 @@ ES_SLUG = "infusion-de-ketamina-iv"
 
 @pytest.fixture(scope="module")
 def good_site(tmp_path_factory):
-    from conftest import ROOT, SEED
+    from conftest import CODE, PROJECT, ROOT, SEED
 
     root = tmp_path_factory.mktemp("site") / "project"
     root.mkdir()
-    for name in ("Snakefile", "config", "profiles", "envs"):
+    for name in CODE:
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, root / name)
+    shutil.copytree(PROJECT / "config", root / "config")
     (root / "source").mkdir()
     shutil.copy2(SEED, root / "source" / SEED.name)
     snakemake(root, "all")
