@@ -45,7 +45,8 @@ def claim(root: Path) -> str | None:
     _held.append(handle)
     locks = state / "locks"
     if locks.is_dir() and any(locks.iterdir()):
-        shutil.rmtree(locks)
+        for stale in locks.iterdir():  # the folder stays: Snakemake has already made it for this run's own lock
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink(missing_ok=True)
         return "note: removed the lock left by an interrupted run (nothing else is running here)"
     return None
 
