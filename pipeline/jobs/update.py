@@ -4,6 +4,7 @@ QA and the publication decision; manifest output/.state/catalogs/<locale>.json p
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from .. import catalogcache, fsio
@@ -223,7 +224,10 @@ def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cat
     # fsync when replacing a translator's file; a new catalog holds nobody's work yet (a crash just
     # means the next run writes it again), and 8,000 fsyncs were a fifth of a cold update.
     fsio.write_atomic(po_path, data, expect=po_bytes, durable=po_bytes is not None)
-    catalogcache.store(project, po_path, data, catalog)
+    # Kept with the lines of the file as written (the merged entries carry the old file's, or none), so a
+    # later run that reads it from the cache names the right lines.
+    written = [replace(m, line=lines[m.key]) if not m.obsolete and m.key in lines else m for m in catalog.messages]
+    catalogcache.store(project, po_path, data, replace(catalog, messages=tuple(written)))
     return data, lines
 
 
