@@ -5,7 +5,32 @@ Messages read like a compiler's: ``locales/fr/LC_MESSAGES/x.po:41: unterminated 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing a run reports: where, how bad, which check (for QA findings) and what. A value until
+    printed, as a compiler prints it: ``locales/es/LC_MESSAGES/x.po:319: error: [numbers] …``."""
+
+    path: str | None
+    line: int | None
+    severity: Severity
+    message: str
+    check: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.path and self.line else self.path or ""
+
+    def __str__(self) -> str:
+        check = f"[{self.check}] " if self.check else ""
+        where = f"{self.where}: " if self.where else ""
+        return f"{where}{self.severity}: {check}{self.message}"
 
 
 class PipelineError(Exception):

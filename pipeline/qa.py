@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .catalog import Catalog, Key, Message
-from .errors import PipelineError
+from .errors import PipelineError, Problem
 from .locales import SiteLocale
 from .quantities import COMPARISONS, EMAIL, PHONE, URL, Quantity, quantities, read_number, without_contacts
 
@@ -72,12 +72,17 @@ class Finding:
         note = f" (accepted: {self.accepted})" if self.accepted else ""
         return f"{path}:{self.line}: [{self.code}] {self.message}{note}"
 
+    def problem(self, path: str) -> Problem:
+        """As the run prints it: a blocking finding is an error, any other (an accepted one too) a warning."""
+        note = f" (accepted: {self.accepted})" if self.accepted else ""
+        return Problem(path, self.line, "error" if self.blocking else "warning", self.message + note, self.code)
+
     def as_dict(self, path: str) -> dict[str, object]:
         return {"where": f"{path}:{self.line}", "check": self.check, "code": self.code, "message": self.message,
                 "blocking": self.blocking, "accepted": self.accepted}
 
 
-Problem = tuple[str | None, str]  # (sub-check or None, message)
+Issue = tuple[str | None, str]  # (sub-check or None, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +130,7 @@ class Checker:
         self.glossary = glossary
         words = [rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in sorted(do_not_translate, key=len, reverse=True)]
         self.protected = re.compile("|".join([URL, EMAIL, PHONE, *words]))
-        self.checks: dict[str, Callable[[Message], Iterator[Problem]]] = {
+        self.checks: dict[str, Callable[[Message], Iterator[Issue]]] = {
             "numbers": self.numbers, "protected": self.protected_text, "glossary": self.terms,
             "markup": self.markup, "length": self.length, "whitespace": self.whitespace,
             "punctuation": self.punctuation, "repeated-word": self.repeated_word,
@@ -157,7 +162,7 @@ class Checker:
 
     # ---------------------------------------------------------------------------- blocking checks
 
-    def numbers(self, m: Message) -> Iterator[Problem]:
+    def numbers(self, m: Message) -> Iterator[Issue]:
         """Same values with the same units or currencies; within each unit, in the same order."""
         if m.msgctxt == SLUG_CONTEXT:
             return
@@ -175,7 +180,7 @@ class Checker:
         """A figure the target locale cannot read (English `2.5` in Spanish) is read as the source writes it."""
         return q if q.value is not None else replace(q, value=read_number(q.raw, *self.source_symbols))
 
-    def _explain(self, missing: list[Quantity], extra: list[Quantity]) -> Iterator[Problem]:
+    def _explain(self, missing: list[Quantity], extra: list[Quantity]) -> Iterator[Issue]:
         for q in missing:
             same_value = next((t for t in extra if t.value == q.value), None)
             misread = next((t for t in extra if t.unit == q.unit and
@@ -195,12 +200,12 @@ class Checker:
         for t in extra:
             yield None, f"number {_show(t)} is not in the source"
 
-    def protected_text(self, m: Message) -> Iterator[Problem]:
+    def protected_text(self, m: Message) -> Iterator[Issue]:
         for span in dict.fromkeys(self.protected.findall(m.msgid)):
             if m.msgstr.count(span) < m.msgid.count(span):
                 yield None, f"{span!r} must appear unchanged"
 
-    def terms(self, m: Message) -> Iterator[Problem]:
+    def terms(self, m: Message) -> Iterator[Issue]:
         """Each occurrence of a termbase term (outside URLs and addresses) has its rendering."""
         source, text = without_contacts(m.msgid), without_contacts(m.msgstr)
         for term in self.glossary:
@@ -210,32 +215,32 @@ class Checker:
 
     # ---------------------------------------------------------------------------------- warnings
 
-    def markup(self, m: Message) -> Iterator[Problem]:
+    def markup(self, m: Message) -> Iterator[Issue]:
         extra = sorted(set(TAG.findall(m.msgstr)) - set(TAG.findall(m.msgid)))
         if extra:
             yield None, f"markup not in the source: {', '.join(extra)} (shown as text)"
 
-    def length(self, m: Message) -> Iterator[Problem]:
+    def length(self, m: Message) -> Iterator[Issue]:
         width = _width(m.msgstr)
         if m.msgctxt == "meta title" and width > 60:
             yield None, f"meta title is {width} columns; search results show about 60"
         if m.msgctxt == "meta description" and not 70 <= width <= 160:
             yield None, f"meta description is {width} columns; aim for 70–160"
 
-    def whitespace(self, m: Message) -> Iterator[Problem]:
+    def whitespace(self, m: Message) -> Iterator[Issue]:
         source, text = m.msgid, m.msgstr
         if (source[:1].isspace(), source[-1:].isspace()) != (text[:1].isspace(), text[-1:].isspace()):
             yield None, "leading or trailing whitespace differs from the source"
         if "  " in text and "  " not in source:
             yield None, "double space"
 
-    def punctuation(self, m: Message) -> Iterator[Problem]:
+    def punctuation(self, m: Message) -> Iterator[Issue]:
         end = m.msgid.rstrip()[-1:]
         last = m.msgstr.rstrip().rstrip(CLOSERS)[-1:]
         if end in ENDINGS and m.msgctxt != SLUG_CONTEXT and last not in ENDINGS[end]:
             yield None, f"the source ends with {end!r}, the translation does not"
 
-    def repeated_word(self, m: Message) -> Iterator[Problem]:
+    def repeated_word(self, m: Message) -> Iterator[Issue]:
         repeated = {w.lower() for w in REPEATED.findall(m.msgstr)} - {w.lower() for w in REPEATED.findall(m.msgid)}
         if repeated:
             yield None, f"repeated word: {', '.join(sorted(repeated))}"
@@ -281,7 +286,7 @@ def _unmatched(wanted: list[Quantity], offered: list[Quantity]) -> tuple[list[Qu
     return missing, extra
 
 
-def _order(wanted: list[Quantity], offered: list[Quantity]) -> Iterator[Problem]:
+def _order(wanted: list[Quantity], offered: list[Quantity]) -> Iterator[Issue]:
     """Within each unit, figures keep their order: a swap detaches a dose from its price or frequency."""
     for unit in dict.fromkeys(q.unit for q in wanted):
         source = [q.value for q in wanted if q.unit == unit]
