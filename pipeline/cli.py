@@ -59,7 +59,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _logging(log_file: Path | None) -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    from .jobs.state import LOG_ONLY
+
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.addFilter(lambda record: not getattr(record, LOG_ONLY, False))  # printed at the run's end instead
+    handlers: list[logging.Handler] = [terminal]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_file, mode="w", encoding="utf-8"))
@@ -120,7 +124,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> int:
-    log = logging.getLogger("clinic_l10n")
     # Each job module is imported only for its own command (see pipeline/jobs/__init__.py).
     if args.command == "extract":
         from .jobs.extract import run_extract
@@ -144,12 +147,12 @@ def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> 
         else:
             (run_report if args.command == "report" else run_site)(project, settings)
     elif args.command == "verdict":
-        from .jobs.state import problem_lines, recorded_problems
+        from .jobs.state import load_states
+        from .outcome import outcome
 
-        problems = recorded_problems(project, settings)
-        for line in problem_lines(problems):
-            log.error("%s", line)
-        if problems:
+        result = outcome(settings, *load_states(project, settings))
+        sys.stderr.write(result.text())
+        if result.errors:
             return 1
     return 0
 

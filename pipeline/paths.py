@@ -106,7 +106,18 @@ class Project:
 
     @property
     def problems(self) -> Path:
+        """The errors that stand (empty: none): the run fails while it holds one."""
         return self.state / "problems.txt"
+
+    @property
+    def summary(self) -> Path:
+        """What `snakemake all` prints at its end (see pipeline/outcome.py)."""
+        return self.state / "summary.txt"
+
+    @property
+    def verdict(self) -> Path:
+        """Rule `verdict`'s output: kept only while no error stands (see runlock.RunEnd)."""
+        return self.state / "verdict.ok"
 
     @property
     def config_checked(self) -> Path:

@@ -37,7 +37,7 @@ def test_changed_dose_number_blocks_publication_and_the_report_says_where(review
     output = result.stdout + result.stderr
     entry_line = _entry_line(project / ES_PO, line)
     where = f"{ES_PO}:{entry_line}"
-    assert f"{where}: [numbers] number 24 hours of the source is missing or changed" in output
+    assert f"{where}: error: [numbers] number 24 hours of the source is missing or changed" in output
     status = json.loads((project / "output" / "reports" / "status.json").read_text("utf-8"))
     es = status["pages"]["iv-ketamine-infusion"]["locales"]["es"]
     assert es["published"] is False and es["messages"]["reviewed"] == 75

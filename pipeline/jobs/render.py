@@ -95,8 +95,8 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
             if prev:
                 pages[name] = {**prev, "key": None}
                 record.kept(project.root / f for f in prev.get("files", []))
-        except PipelineError as err:
-            report(err, errors)
+        except PipelineError as err:  # not in a manifest: the job prints it, and fails (see cli)
+            report(err, errors, printed=True)
             if prev:
                 pages[name] = prev  # its last build stays online until it can be written again
                 record.kept(project.root / f for f in prev.get("files", []))

@@ -1,5 +1,6 @@
 """Job `site`: the site-wide files (sitemap.xml, robots.txt, stylesheets), the status report, and
-the list of problems the run recorded (output/.state/problems.txt, which rule `verdict` reads).
+the run's outcome: the errors that stand (output/.state/problems.txt) and what the run prints at its
+end (output/.state/summary.txt, see pipeline/outcome.py).
 
 Its manifest (output/.state/site.json) lists the files it wrote, so the Snakefile can tell when one
 was deleted, and the digest of the status data, so an edit that changes no count, state or finding
@@ -17,8 +18,6 @@ from .state import (
     key_of,
     load_manifest,
     load_states,
-    problem_lines,
-    problems_in,
     published_versions,
     save_manifest,
 )
@@ -30,8 +29,10 @@ States = tuple[dict[str, Any], dict[str, dict[str, Any]]]  # what load_states re
 
 
 def run_site(project: Project, settings: Settings) -> list[str]:
-    """The site-wide files in one job: sitemap, robots.txt, stylesheets, status report, and the list
-    of problems the run recorded (output/.state/problems.txt, which `verdict` reads)."""
+    """The site-wide files in one job: sitemap, robots.txt, stylesheets, status report, and the run's
+    outcome (output/.state/problems.txt and summary.txt). Returns the errors that stand."""
+    from ..outcome import outcome
+
     states = load_states(project, settings)
     old = load_manifest(project.site_manifest)
     files = run_sitemap(project, settings, states) + project.status_files
@@ -40,9 +41,10 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     record = Recorder(project)
     record.wrote(*files)
     record.save(project.ledger("site"))
-    problems = problems_in(*states)
-    fsio.write_text(project.problems, "".join(line + "\n" for line in problem_lines(problems)))
-    return problems
+    result = outcome(settings, *states)
+    fsio.write_text(project.problems, "".join(line + "\n" for line in result.errors))
+    fsio.write_text(project.summary, result.text())
+    return list(result.errors)
 
 
 def run_sitemap(project: Project, settings: Settings, states: States | None = None) -> list[Path]:

@@ -171,9 +171,21 @@ def key_of(*parts: object) -> str:
     return fsio.digest(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8"))[:24]
 
 
-def report(problem: PipelineError | str, errors: list[str]) -> None:
+# Under `snakemake all`, the run's errors and blocking findings print once, at its end, from the
+# manifests (pipeline/outcome.py); a job writes them to its log only. Run by hand, a job prints them too.
+AT_END_ENV = "CLINIC_L10N_PROBLEMS_AT_END"
+LOG_ONLY = "log_only"  # a log record's attribute: True keeps it out of the terminal (see cli._logging)
+
+
+def at_end() -> bool:
+    """Whether the run prints problems at its end (the Snakefile sets AT_END_ENV for its jobs)."""
+    return os.environ.get(AT_END_ENV) == "1"
+
+
+def report(problem: PipelineError | str, errors: list[str], printed: bool = False) -> None:
+    """Record a problem the manifests keep (`printed`: one they do not, which the job prints itself)."""
     text = str(problem)
-    log.error("%s", as_error(text))
+    log.error("%s", as_error(text), extra={LOG_ONLY: at_end() and not printed})
     errors.append(text)
 
 
@@ -199,21 +211,3 @@ def published_versions(settings: Settings, extract: dict[str, Any],
                 links.append(Link(loc, state["slug"], settings.base_url))
         result[name] = links
     return result
-
-
-def recorded_problems(project: Project, settings: Settings) -> list[str]:
-    """Every error the last run recorded in a manifest: what `verdict` reports."""
-    return problems_in(*load_states(project, settings))
-
-
-def problems_in(extract: dict[str, Any], states: dict[str, dict[str, Any]]) -> list[str]:
-    pages = [*extract.values(), *(entry for state in states.values() for entry in state.values())]
-    return list(dict.fromkeys(entry["error"] for entry in pages if entry.get("error")))  # a glossary's, once
-
-
-def problem_lines(problems: list[str]) -> list[str]:
-    """The run's problems as printed: one compiler-style error each, then how many."""
-    if not problems:
-        return []
-    count = f"{len(problems)} problem(s): the pages above were not (re)built; fix them and run again"
-    return [*(as_error(p) for p in problems), count]

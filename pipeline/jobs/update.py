@@ -22,7 +22,7 @@ from ..publish import decide, slug_clashes
 from ..qa import Checker, read_glossary
 from ..update import check_header, updated
 from .ledger import Recorder
-from .state import key_of, load_manifest, report, save_manifest, stamp
+from .state import LOG_ONLY, at_end, key_of, load_manifest, report, save_manifest, stamp
 
 log = logging.getLogger("clinic_l10n")
 SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
@@ -255,8 +255,10 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
             checker: Checker | None, lines: dict[Key, int], drafts: Drafts) -> dict[str, Any]:
     where = project.relative(project.catalog(locale.gettext, name))
     findings = checker.catalog(template, catalog, lines) if checker is not None else []
-    for finding in findings:
-        log.warning("%s", finding.render(where))
+    for finding in findings:  # a warning is printed once, when the page is checked; a blocking finding at
+        problem = finding.problem(where)  # the end of every run while it stands (see pipeline/outcome.py)
+        log.log(logging.ERROR if finding.blocking else logging.WARNING, "%s", problem,
+                extra={LOG_ONLY: finding.blocking and at_end()})
     review = drafts.review(name, template, catalog)
     blocking = tuple(f"QA: {finding.render(where)}" for finding in findings if finding.blocking) + review.reasons
     if checker is None:
@@ -270,6 +272,7 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
         "publishable": version.published,
         "published": version.published,
         "reasons": list(version.reasons),
+        "signoff_needed": bool(review.reasons),
         "counts": version.counts.as_dict(),
         **review.as_dict(),
     }
