@@ -6,7 +6,9 @@ translation off, since drafts are never published), through the same jobs as `sn
 compares file by file. Every missing, extra, stale or hand-edited file is one line. For
 output/preview/ and output/reports/ (which show drafts, so a build without machine translation
 would differ) it holds the jobs' ledgers against today's files instead: an input changed since the
-last run (stale), a file missing or edited by hand, a file no job wrote (extra).
+last run (stale), a file missing or edited by hand, a file no job wrote (extra). The same cold build
+gives the blocking QA findings on reviewed entries: each one fails the check (a CI gate for translators'
+pull requests), while unreviewed work alone does not.
 """
 
 from __future__ import annotations
@@ -19,17 +21,19 @@ from pathlib import Path
 
 from . import fsio
 from .config import MachineTranslation, Settings
+from .errors import Problem
 from .paths import Project
 
 FIX = "run 'snakemake all'"
 
 
 def check_outputs(project: Project, settings: Settings) -> list[str]:
-    return check_site_files(project, settings) + check_recorded_files(project, settings)
+    expected, findings = _cold_build(project, settings)
+    return [*map(str, findings), *check_site_files(project, expected), *check_recorded_files(project, settings)]
 
 
-def check_site_files(project: Project, settings: Settings) -> list[str]:
-    expected = _cold_site(project, settings)
+def check_site_files(project: Project, expected: dict[str, str]) -> list[str]:
+    """output/site/ against `expected` (relative name -> digest, what a cold build gives)."""
     found = _files(project.site)
     problems = []
     for name in sorted(expected.keys() | found.keys()):
@@ -75,12 +79,15 @@ def _files(folder: Path) -> dict[str, str]:
             if p.is_file() and not (p.name.startswith(".") and p.name.endswith(".tmp"))}
 
 
-def _cold_site(project: Project, settings: Settings) -> dict[str, str]:
-    """output/site/ as a cold build of today's files gives it: relative name -> digest."""
+def _cold_build(project: Project, settings: Settings) -> tuple[dict[str, str], list[Problem]]:
+    """output/site/ as a cold build of today's files gives it (relative name -> digest), and the blocking
+    QA findings on reviewed entries that build records (their paths are the project's: relative)."""
     from .jobs.extract import run_extract
     from .jobs.render import run_render
     from .jobs.site import run_sitemap
+    from .jobs.state import load_states
     from .jobs.update import run_update_group
+    from .outcome import blocking_findings
 
     quiet = replace(settings, machine_translation=MachineTranslation(provider="none"))
     log = logging.getLogger("clinic_l10n")
@@ -100,4 +107,6 @@ def _cold_site(project: Project, settings: Settings) -> dict[str, str]:
             run_sitemap(copy, quiet)
         finally:
             log.setLevel(level)
-        return _files(copy.site)
+        _, states = load_states(copy, quiet)
+        findings = [f for state in states.values() for name in sorted(state) for f in blocking_findings(state[name])]
+        return _files(copy.site), findings
