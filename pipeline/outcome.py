@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, as_error
+from .publish import QA_REASON
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -113,5 +114,5 @@ def _explained(entry: dict[str, Any]) -> str:
         count = len(findings)
         where = dict.fromkeys(f.where for f in findings)  # an entry can have several
         parts.append(f"{count} {REASONS['qa'][count > 1]} ({', '.join(where)})")
-    parts += [r for r in entry.get("reasons", []) if not r.startswith("QA: ")]
+    parts += [r for r in entry.get("reasons", []) if not r.startswith(QA_REASON)]
     return "; ".join(parts)

@@ -15,6 +15,7 @@ from .catalog import Catalog, Message
 from .provenance import near_match, origin_of
 
 MAX_SLUG_BYTES = 200
+QA_REASON = "QA: "  # a reason that is a blocking QA finding: "QA: <path:line: [check] message>"
 
 
 # The review state of an entry, in the order the report stacks them.

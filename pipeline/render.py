@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
@@ -210,30 +211,64 @@ def link_target(anchor: Anchor, country: str) -> str | None:
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, reasons: list[str]) -> Markup:
-    """The legend and per-page counts at the top of a reviewer preview."""
-    from .publish import STATE_LABELS, STATES
+# A finding's kind in a preview, in the banner's order: (singular, plural).
+FINDING_KINDS = {"error": ("blocking finding", "blocking findings"), "warning": ("warning", "warnings"),
+                 "accepted": ("accepted finding", "accepted findings")}
+
+
+def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, reasons: list[str],
+                   findings: list[dict[str, Any]]) -> Markup:
+    """The legend and per-page counts at the top of a reviewer preview; the QA findings one line per
+    check and kind with a count (each one is shown in place, on its segment)."""
+    from .publish import QA_REASON, STATE_LABELS, STATES
 
     states = [{"key": s, "label": STATE_LABELS[s], "count": counts.get(s, 0)} for s in STATES if s != "reviewed"]
+    kinds = list(FINDING_KINDS)
+    grouped = Counter((kinds.index(finding_kind(f)), f["code"]) for f in findings)
+    lines = [f"[{code}] {n} {FINDING_KINDS[kinds[kind]][n > 1]}" for (kind, code), n in sorted(grouped.items())]
     html = _environment().get_template("preview_banner.html.j2").render(
-        locale_name=locale.english_name, lang=locale.bcp47, published=published, reasons=reasons,
+        locale_name=locale.english_name, lang=locale.bcp47, published=published, findings=lines,
+        reasons=[r for r in reasons if not r.startswith(QA_REASON)],
         reviewed=counts.get("reviewed", 0), total=sum(counts.values()), states=states)
     return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
 
 
-def state_marker(states: dict[tuple[int, str], str], source: SiteLocale) -> Callable[[Text], Markup]:
+def finding_kind(finding: dict[str, Any]) -> str:
+    """A key of FINDING_KINDS, for a finding as the update job's manifest records it."""
+    return "accepted" if finding.get("accepted") else "error" if finding["blocking"] else "warning"
+
+
+def finding_note(findings: list[dict[str, Any]]) -> str:
+    """What a segment's findings say, in place: ``[numbers] …; [length] …``."""
+    return "; ".join(f"[{f['code']}] {f['message']}" + (f" (accepted: {f['accepted']})" if f.get("accepted") else "")
+                     for f in findings)
+
+
+def state_marker(states: dict[tuple[int, str], str], source: SiteLocale,
+                 findings: dict[tuple[int, str], list[dict[str, Any]]] | None = None) -> Callable[[Text], Markup]:
     """`mark` for previews: wraps each text that is not reviewed in a span naming its state; an
-    untranslated one shows the source text, marked with the source language and direction."""
+    untranslated one shows the source text, marked with the source language and direction. A text
+    with QA findings is highlighted (`<mark>`, an error when one of them blocks) and followed by
+    what they say."""
     from .publish import STATE_LABELS
 
     untranslated = f' lang="{escape(source.bcp47)}" dir="{source.direction}"'
     opening = {state: f'<span class="seg seg-{state}" title="{escape(label)}"' for state, label in STATE_LABELS.items()}
 
-    def mark(text: Text) -> Markup:
+    def marked(text: Text) -> Markup:
         state = states.get((text.line, text.text), "reviewed")
         if state == "reviewed":
             return escape(text.text)
         lang = untranslated if state == "untranslated" else ""
         return Markup(f"{opening[state]}{lang}>{escape(text.text)}</span>")  # noqa: S704 - the text is escaped
+
+    def mark(text: Text) -> Markup:
+        found = (findings or {}).get((text.line, text.text))
+        if not found:
+            return marked(text)
+        severity = "error" if any(finding_kind(f) == "error" for f in found) else "warning"
+        note = escape(finding_note(found))
+        return Markup(f'<mark class="qa qa-{severity}" title="{note}">{marked(text)}</mark>'  # noqa: S704 - escaped
+                      f'<small class="qa-note" lang="en" dir="ltr">{note}</small>')
 
     return mark

@@ -100,3 +100,25 @@ def test_status_page_and_a_preview_render_in_chromium(project, tmp_path):
     assert result.returncode == 0 and page_shot.stat().st_size > 0
     page_dom = html.document_fromstring(chromium("--dump-dom", preview.as_uri(), profile=tmp_path / "p4").stdout)
     assert page_dom.get("dir") == "rtl" and page_dom.xpath("//aside[@class='preview-banner']")
+
+
+def test_preview_groups_findings_per_check_and_highlights_each_segment_with_its_findings(
+        reviewed_with_a_changed_number):
+    project, _, line = reviewed_with_a_changed_number
+    po = project / ES_PO
+    po.write_text(po.read_text("utf-8").replace('msgstr "ES Headache"', 'msgstr "ES  Headache"'), "utf-8")
+    snakemake(project, "all")
+    doc = html.document_fromstring((project / "output" / "preview" / "es" / "iv-ketamine-infusion" / "index.html"
+                                    ).read_bytes())
+    banner = doc.xpath("//aside[@class='preview-banner']")[0]
+    assert [li.text_content() for li in banner.xpath(".//ul[@class='findings']/li")] == [
+        "[numbers] 2 blocking findings", "[whitespace] 1 warning"]
+    assert not [r for r in banner.xpath(".//ul[@class='reasons']/li/text()") if r.startswith("QA:")]  # grouped
+    dose, headache = doc.xpath("//main//mark[contains(@class, 'qa')]")
+    assert "48 horas" in dose.text_content() and "qa-error" in dose.get("class")
+    notes = dose.getnext()
+    assert notes.get("class") == "qa-note" and notes.text_content() == (
+        "[numbers] number 24 hours of the source is missing or changed;"
+        " [numbers] number 48 hours is not in the source")
+    assert "ES  Headache" in headache.text_content() and "qa-warning" in headache.get("class")
+    assert headache.getnext().text_content().startswith("[whitespace] ")

@@ -141,21 +141,39 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
         if translations is None:
             continue
         marks: dict[tuple[int, str], str] = {}
+        info = status.get(locale.gettext, {})
+        found = _findings_by_key(translations, info.get("findings", []))
+        noted: dict[tuple[int, str], list[dict[str, Any]]] = {}
 
-        def draft(segment: Segment, translations: dict = translations, marks: dict = marks) -> str:
+        def draft(segment: Segment, translations: dict = translations, marks: dict = marks,
+                  found: dict = found, noted: dict = noted) -> str:
             message = translations.get(segment.key)
             text = message.msgstr if message is not None and message.translated else segment.text
             marks[(segment.line, text)] = state_of(message)
+            if segment.key in found:
+                noted[(segment.line, text)] = found[segment.key]
             return text
 
         localised = walk(page, draft)
-        info = status.get(locale.gettext, {})
         counts = info.get("counts", {}).get("messages", {})
-        banner = preview_banner(locale, counts, bool(info.get("published")), info.get("reasons", []))
+        banner = preview_banner(locale, counts, bool(info.get("published")), info.get("reasons", []),
+                                info.get("findings", []))
         here = Link(locale, links[0].slug, settings.base_url)
-        html = render_page(localised, settings, here, [], mark=state_marker(marks, settings.source_locale),
+        html = render_page(localised, settings, here, [], mark=state_marker(marks, settings.source_locale, noted),
                            preview_banner=banner)
         fsio.write_text(project.preview_file(locale.url_segment, links[0].slug), html)
+
+
+def _findings_by_key(translations: dict, findings: list[dict[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
+    """The update job's findings by the key of their entry (a finding names the line where its entry starts
+    in the catalog it checked: the one rendered here)."""
+    at_line = {message.line: key for key, message in translations.items()}
+    by_key: dict[Any, list[dict[str, Any]]] = {}
+    for finding in findings:
+        key = at_line.get(int(finding["where"].rpartition(":")[2] or 0))
+        if key is not None:
+            by_key.setdefault(key, []).append(finding)
+    return by_key
 
 
 def _translator(translations: dict, where: str):

@@ -18,7 +18,7 @@ from ..paths import Project
 from ..pofile import format_po
 from ..postedit import Drafts
 from ..progress import Progress
-from ..publish import decide, slug_clashes
+from ..publish import QA_REASON, decide, slug_clashes
 from ..qa import Checker, read_glossary
 from ..update import check_header, updated
 from .ledger import Recorder
@@ -260,7 +260,7 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
         log.log(logging.ERROR if finding.blocking else logging.WARNING, "%s", problem,
                 extra={LOG_ONLY: finding.blocking and at_end()})
     review = drafts.review(name, template, catalog)
-    blocking = tuple(f"QA: {finding.render(where)}" for finding in findings if finding.blocking) + review.reasons
+    blocking = tuple(f"{QA_REASON}{finding.render(where)}" for finding in findings if finding.blocking) + review.reasons
     if checker is None:
         blocking += (f"the glossary {project.relative(project.glossary(locale.gettext))} cannot be read",)
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
