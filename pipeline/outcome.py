@@ -54,7 +54,8 @@ def outcome(settings: Settings, extract: dict[str, Any], states: dict[str, dict[
     built = [name for name, entry in sorted(extract.items()) if entry.get("slug") and not entry.get("error")]
     source = f"{settings.source_locale.gettext}: {len(built)} published"
     if len(built) < len(extract):
-        source += f", {len(extract) - len(built)} not built (source errors)"
+        failed = len(extract) - len(built)
+        source += f", {failed} not built (source error{'s' if failed > 1 else ''})"
     lines = [source]
     for loc in settings.locales:
         lines += _locale_lines(loc.gettext, [(name, states.get(loc.gettext, {}).get(name, {})) for name in built])
