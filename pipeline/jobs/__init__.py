@@ -10,8 +10,9 @@ Each job reads its inputs through `paths.Project`, calls the stage modules, writ
 atomically and records a manifest that the next rule depends on. Jobs are incremental inside: a
 page whose inputs (and the code and configuration) have not changed since the last run is not
 processed again, so one job per locale group or per shard of pages stays cheap on a rerun.
-Problems with one page are recorded in the manifest and reported, and every other page still
-builds; `verdict` fails the run at the end while any problem remains.
+Problems with one page are recorded in the manifest and the job's log, and every other page still
+builds; under `snakemake all` the run prints them once at its end and fails while an error remains
+(pipeline/outcome.py, runlock.RunEnd).
 
 A job imports only what its stage needs: an interpreter start is on the critical path of every
 rebuild, and Jinja2, the MT engines or Babel's locale data cost tens of milliseconds each.
