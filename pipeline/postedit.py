@@ -88,11 +88,8 @@ def analyse(template: Catalog, catalog: Catalog, draft_of: Callable[[Message], s
     return PostEdit(
         reviewed=len(reviewed), reviewed_words=sum(_words(m) for m in reviewed), drafted=len(recovered),
         unchanged=sum(draft == m.msgstr for m, _, draft in recovered), unknown=len(drafted) - len(recovered),
-        # A machine draft that can no longer be recovered (the MT cache was deleted, or another engine
-        # drafted it) counts as accepted unchanged: when unsure whether an entry was reviewed, it was not.
         machine_unchanged_words=sum(_words(m) for m, origin, draft in recovered
-                                    if origin == MACHINE and draft == m.msgstr)
-        + sum(_words(m) for m, origin in drafted if origin == MACHINE and draft_of(m) is None),
+                                    if origin == MACHINE and draft == m.msgstr),
         distance=sum(distances) / len(distances) if distances else 0.0)
 
 

@@ -45,15 +45,6 @@ def test_short_entries_mt_got_right_do_not_need_a_signoff():
     assert unreviewed_reasons(edit, catalog, 0.5) == []
 
 
-def test_machine_drafts_that_cannot_be_recovered_count_as_accepted_unchanged():
-    """With the MT cache deleted, nobody can show the reviewer changed the drafts: a sign-off is needed."""
-    template, catalog = catalog_of(("Headache", "Dolor de cabeza"),
-                                   ("A long paragraph about the infusion and its risks", "Un párrafo"))
-    edit = analyse(template, catalog, lambda m: None)
-    assert (edit.drafted, edit.unknown, edit.machine_share) == (0, 2, 1.0)
-    assert unreviewed_reasons(edit, catalog, 0.5)
-
-
 def _config(project, locales):
     config = project / "config" / "config.yaml"
     text = config.read_text().replace("{provider: none}", "{provider: apertium}")
