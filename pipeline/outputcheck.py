@@ -76,7 +76,7 @@ def _files(folder: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
     return {p.relative_to(folder).as_posix(): fsio.digest(p.read_bytes()) for p in sorted(folder.rglob("*"))
-            if p.is_file() and not (p.name.startswith(".") and p.name.endswith(".tmp"))}
+            if p.is_file() and not fsio.is_temporary(p.name)}
 
 
 def _cold_build(project: Project, settings: Settings) -> tuple[dict[str, str], list[Problem]]:

@@ -52,6 +52,10 @@ class Recorder:
         self.ledger.reads[self.project.relative(path)] = (_digest(data), stamp)
         return data
 
+    def digest_of(self, path: Path) -> str | None:
+        """The digest of what `read` (or `used`) noted for `path` (hashed once per job)."""
+        return self.ledger.reads[self.project.relative(path)][0]
+
     def used(self, path: Path, data: bytes | None) -> None:
         """Note that the job's result rests on `data` as the content of `path` (read earlier, or just
         written by the job itself). If the file holds other bytes by now, the next run sees it."""

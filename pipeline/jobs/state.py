@@ -98,8 +98,9 @@ def _sweep(project: Project, written: set[str] | None) -> None:
                     log.warning("note: removed %s: no job of this pipeline wrote it", project.relative(path))
                     fsio.remove(path, folder)
     for folder in project.catalog_folders():
-        for path in folder.glob(".*.tmp"):
-            path.unlink(missing_ok=True)
+        for path in folder.iterdir():
+            if fsio.is_temporary(path.name):
+                path.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -87,7 +87,7 @@ def run_update(project: Project, settings: Settings, code: str,
             report(err, errors)
             pages[name] = _failed(err)
 
-    own = {n: key_of(current, present[n][1], fsio.digest(pos[n] or b"")) for n in pos}
+    own = {n: key_of(current, present[n][1], record.digest_of(project.catalog(locale.gettext, n))) for n in pos}
     progress = Progress(f"update {locale.gettext}", len(own), "pages", "merging")
     for name in progress.each(own):
         prev = old.get(name, {})
@@ -116,7 +116,7 @@ def run_update(project: Project, settings: Settings, code: str,
         status = _status(project, name, locale, template, catalog, checker, lines, drafts)
         if checker is None:  # glossary_digest holds the glossary's error: every page of the locale fails with it
             status["error"] = glossary_digest
-        status["own"] = key_of(current, present[name][1], fsio.digest(written))
+        status["own"] = key_of(current, present[name][1], record.digest_of(po_path))
         status["catalog"] = fsio.digest(written)  # the bytes QA checked: the render publishes exactly these
         status["reviewed"] = _reviewed_digest(catalog)
         status["memory"] = memory_key
