@@ -12,10 +12,9 @@ from pathlib import Path
 
 from pipeline.config import checked_settings, config_source, read_config
 from pipeline.errors import PipelineError, as_error
-from pipeline.housekeeping import Housekeeping, executing
 from pipeline.jobs.state import AT_END_ENV, code_digest, stamp
 from pipeline.paths import Project
-from pipeline.runlock import RunEnd, freeze_heap, release_timers
+from pipeline.runtime import Housekeeping, RunEnd, executing, freeze_heap, release_timers
 
 
 PROJECT = Project(Path(".").resolve())
@@ -60,7 +59,7 @@ ENV = "envs/pipeline.yaml"
 localrules: all, site, verdict
 
 # The run's errors and blocking QA findings print once, at its end, with the summary per locale; the
-# jobs write them to their logs and manifests only (see pipeline/outcome.py and runlock.RunEnd).
+# jobs write them to their logs and manifests only (see pipeline/review/outcome.py and runtime.RunEnd).
 os.environ[AT_END_ENV] = "1"  # for this run's jobs
 END = RunEnd(PROJECT.summary, PROJECT.problems, PROJECT.verdict,
              wanted=lambda: executing(workflow) and (not workflow.dag_settings.targets
@@ -181,7 +180,7 @@ rule site:
         "{params.cli} --log {log} site"
 
 
-# Marks the end of a build: its output is removed while an error stands (see runlock.RunEnd), so every
+# Marks the end of a build: its output is removed while an error stands (see runtime.RunEnd), so every
 # run reaches the Snakefile's onsuccess, which prints the run's outcome and fails the run.
 rule verdict:
     input:
@@ -204,7 +203,7 @@ rule verdict:
 
 
 # Check mode for CI: builds nothing; fails when a catalog is out of date with its source page,
-# unreadable or not msgfmt-clean, or when the built site has a problem (see pipeline/catalogcheck.py).
+# unreadable or not msgfmt-clean, or when the built site has a problem (see pipeline/catalogs/verify.py).
 rule check:
     input:
         after_housekeeping([]),
@@ -220,4 +219,4 @@ rule check:
         "{params.cli} --log {log} check"
 
 
-freeze_heap()  # last: see pipeline/runlock.py
+freeze_heap()  # last: see pipeline/runtime.py

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_project  # noqa: E402
 
-from pipeline.pofile import read_po  # noqa: E402
+from pipeline.po.pofile import read_po  # noqa: E402
 
 PY = sys.executable
 

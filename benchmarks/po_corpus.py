@@ -19,10 +19,10 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 
 import corpus  # noqa: E402
 
-from pipeline import pofile  # noqa: E402
-from pipeline.catalog import Catalog  # noqa: E402
 from pipeline.errors import CatalogError  # noqa: E402
-from pipeline.merge import merge  # noqa: E402
+from pipeline.po import pofile  # noqa: E402
+from pipeline.po.catalog import Catalog  # noqa: E402
+from pipeline.po.merge import merge  # noqa: E402
 
 ENV = {"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"}
 

@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.catalog import Message  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
-from pipeline.pofile import read_po  # noqa: E402
-from pipeline.qa import Checker, read_glossary  # noqa: E402
+from pipeline.po.catalog import Message  # noqa: E402
+from pipeline.po.pofile import read_po  # noqa: E402
 from pipeline.quantities import EMAIL, PHONE, QUANTITY, URL  # noqa: E402
+from pipeline.review.qa import Checker, read_glossary  # noqa: E402
 
 REFERENCES = ROOT / "tests" / "data" / "qa-references"
 MUST_CATCH_ALL = ("digit change", "decimal shift", "unit swap", "pair swap", "dropped quantity",

@@ -172,7 +172,7 @@ def _save_draft(po: Path, msgid: str, msgstr: str) -> None:
     """What an editor does: set one entry's msgstr (as a fuzzy draft) and save the file."""
     from dataclasses import replace
 
-    from pipeline.pofile import read_po, write_po
+    from pipeline.po.pofile import read_po, write_po
 
     catalog = read_po(po.read_bytes(), str(po))
     messages = tuple(replace(m.with_fuzzy(True), msgstr=msgstr) if m.msgid == msgid else m for m in catalog.messages)

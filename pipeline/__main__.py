@@ -1,7 +1,7 @@
 import gc
 import sys
 
-from .cli import main
+from pipeline.cli import main
 
 code = main()
 gc.freeze()  # the process ends here: spare it the exit-time collection over all it built (10-20 ms a job)

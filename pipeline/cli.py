@@ -25,11 +25,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import PipelineError, as_error
+from pipeline.errors import PipelineError, as_error
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .paths import Project
+    from pipeline.config import Settings
+    from pipeline.paths import Project
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _logging(log_file: Path | None) -> None:
-    from .jobs.state import LOG_ONLY
+    from pipeline.jobs.state import LOG_ONLY
 
     terminal = logging.StreamHandler(sys.stderr)
     terminal.addFilter(lambda record: not getattr(record, LOG_ONLY, False))  # printed at the run's end instead
@@ -81,18 +81,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .paths import Project
+    from pipeline.paths import Project
 
     if args.command == "explain":  # needs no project or configuration
         return _explain(args.deck)
     project = Project(args.root.resolve())
     if args.command == "render":
-        from .jobs.render import is_current
+        from pipeline.jobs.render import is_current
 
         if is_current(project, args.shard):  # before loading the configuration: see is_current
             logging.getLogger("clinic_l10n").info("render shard %d: nothing changed", args.shard)
             return 0
-    from .config import load_settings
+    from pipeline.config import load_settings
 
     jobs = ("extract", "update", "render", "sitemap", "report", "site")  # keep CLDR facts in output/.state/
     settings = load_settings(project.config_file, facts=project.locale_facts if args.command in jobs else None)
@@ -103,8 +103,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check-site":
         return _check_site(args.site or project.site, args.base_url or settings.base_url)
     if args.command == "check":
-        from .catalogcheck import check_catalogs
-        from .outputcheck import check_outputs
+        from pipeline.catalogs.verify import check_catalogs
+        from pipeline.jobs.check import check_outputs
 
         problems = check_catalogs(project, settings)
         for line in problems:
@@ -117,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
         problems += outputs
         site_status = _check_site(project.site, settings.base_url)
         return 1 if problems or site_status else 0
-    from .jobs.state import job_marker
+    from pipeline.jobs.state import job_marker
 
     with job_marker(project):
         return _run_job(args, project, settings)
@@ -126,29 +126,29 @@ def _run(args: argparse.Namespace) -> int:
 def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> int:
     # Each job module is imported only for its own command (see pipeline/jobs/__init__.py).
     if args.command == "extract":
-        from .jobs.extract import run_extract
+        from pipeline.jobs.extract import run_extract
 
         run_extract(project, settings)
     elif args.command == "update":
-        from .jobs.update import run_update, run_update_group
+        from pipeline.jobs.update import run_update, run_update_group
 
         run_update_group(project, settings, args.group) if args.group is not None else \
             run_update(project, settings, args.locale)
     elif args.command == "render":
-        from .jobs.render import run_render
+        from pipeline.jobs.render import run_render
 
         if run_render(project, settings, args.shard):
             return 1  # a page could not be written (the log says why): the job fails and runs again next time
     elif args.command in ("sitemap", "report", "site"):
-        from .jobs.site import run_report, run_site, run_sitemap
+        from pipeline.jobs.sitewide import run_report, run_site, run_sitemap
 
         if args.command == "sitemap":
             run_sitemap(project, settings)
         else:
             (run_report if args.command == "report" else run_site)(project, settings)
     elif args.command == "verdict":
-        from .jobs.state import load_states
-        from .outcome import outcome
+        from pipeline.jobs.state import load_states
+        from pipeline.review.outcome import outcome
 
         result = outcome(settings, *load_states(project, settings))
         sys.stderr.write(result.text())
@@ -158,8 +158,8 @@ def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> 
 
 
 def _explain(deck: Path) -> int:
-    from .copydeck import read_deck
-    from .outline import explain_lines
+    from pipeline.copydeck.outline import explain_lines
+    from pipeline.copydeck.parse import read_deck
 
     for line in explain_lines(read_deck(deck, str(deck))):
         print(line)
@@ -167,7 +167,7 @@ def _explain(deck: Path) -> int:
 
 
 def _check_site(site: Path, base_url: str) -> int:
-    from .sitecheck import check_site
+    from pipeline.site.audit import check_site
 
     problems = check_site(site, base_url)
     for line in problems:

@@ -15,9 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import fsio
-from .errors import ConfigError, PipelineError
-from .locales import SiteLocale, use_facts
+from pipeline import fsio
+from pipeline.drafts.providers import APERTIUM, known_provider, provider_choices
+from pipeline.errors import ConfigError, PipelineError
+from pipeline.locales import SiteLocale, use_facts
 
 DEFAULT_LOCALES = ("es", "fr", "de", "it", "pt_BR", "pl", "ar")
 DEFAULT_DO_NOT_TRANSLATE = ("IV", "CBT", "ACT", "ECG", "GP", "NHS")
@@ -25,7 +26,7 @@ DEFAULT_DO_NOT_TRANSLATE = ("IV", "CBT", "ACT", "ECG", "GP", "NHS")
 
 @dataclass(frozen=True)
 class MachineTranslation:
-    provider: str = "apertium"
+    provider: str = APERTIUM
     options: dict[str, Any] = field(default_factory=dict)
     api_key_env: str | None = None
     timeout: float = 30.0
@@ -200,7 +201,7 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | str = "config/confi
     source = SiteLocale.parse(data.get("source_locale", "en-GB"))
     locales = _target_locales(data.get("locales", list(DEFAULT_LOCALES)), source, path)
     mt = data.get("machine_translation", {})
-    _check_provider(mt.get("provider", "apertium"), path)
+    _check_provider(mt.get("provider", APERTIUM), path)
     base_url = str(data.get("base_url", Settings.base_url))
     if any(c.isspace() or not c.isprintable() for c in base_url):  # the schema's `$` lets a final newline through
         raise ConfigError(f"base_url: {base_url!r} holds white space or a control character", path)
@@ -249,8 +250,6 @@ def _target_locales(codes: list[str], source: SiteLocale, path: Path | str) -> t
 
 
 def _check_provider(name: str, path: Path | str) -> None:
-    from .machine import DEEP_TRANSLATOR_ENGINES, known_provider
-
     if not known_provider(name):
-        choices = ", ".join(["apertium", "none", *sorted(DEEP_TRANSLATOR_ENGINES)])
-        raise ConfigError(f"machine_translation.provider: unknown provider {name!r} (use one of: {choices})", path)
+        raise ConfigError(f"machine_translation.provider: unknown provider {name!r} (use one of: {provider_choices()})",
+                          path)

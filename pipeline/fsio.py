@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ConflictError, PipelineError
+from pipeline.errors import ConflictError, PipelineError
 
 
 def digest(data: bytes) -> str:

@@ -21,8 +21,8 @@ import babel
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from . import fsio
-from .errors import ConfigError, PipelineError
+from pipeline import fsio
+from pipeline.errors import ConfigError, PipelineError
 
 FACTS: list[str] = []  # the properties that need a locale's full CLDR data (see _fact)
 _known: dict[str, dict[str, str]] = {}  # gettext code -> the FACTS, as use_facts read them

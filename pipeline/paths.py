@@ -111,12 +111,12 @@ class Project:
 
     @property
     def summary(self) -> Path:
-        """What `snakemake all` prints at its end (see pipeline/outcome.py)."""
+        """What `snakemake all` prints at its end (see pipeline/review/outcome.py)."""
         return self.state / "summary.txt"
 
     @property
     def verdict(self) -> Path:
-        """Rule `verdict`'s output: kept only while no error stands (see runlock.RunEnd)."""
+        """Rule `verdict`'s output: kept only while no error stands (see runtime.RunEnd)."""
         return self.state / "verdict.ok"
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.pofile import read_po, write_po
+from pipeline.po.pofile import read_po, write_po
 
 GLOSSARY = {"es": (("ketamine", "ketamina"), ("Ketamine", "Ketamina"))}
 

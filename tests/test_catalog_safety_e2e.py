@@ -18,7 +18,7 @@ from pipeline.errors import ConflictError
 from pipeline.jobs import update as update_job
 from pipeline.jobs.extract import run_extract
 from pipeline.paths import Project
-from pipeline.pofile import read_po
+from pipeline.po.pofile import read_po
 
 PO = "locales/es/LC_MESSAGES/iv-ketamine-infusion.po"
 

@@ -53,14 +53,14 @@ def test_slurm_profile_dry_runs(project, cluster_python):
 def test_a_job_a_cluster_executor_starts_runs_beside_the_main_run(project):
     """On a cluster, each job is a `snakemake --mode remote` process reading the same Snakefile while
     the main run holds the project's run lock: it must run the job, not take the lock."""
-    from pipeline import runlock
+    from pipeline import runtime
 
-    runlock.claim(project)  # what the main run holds meanwhile
+    runtime.claim(project)  # what the main run holds meanwhile
     try:
         result = subprocess.run([sys.executable, "-m", "snakemake", "output/.state/extract.json", "--mode", "remote",
                                  "--cores", "1", "--nolock"], cwd=project, capture_output=True, text=True,
                                 env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
     finally:
-        runlock._held.pop().close()
+        runtime._held.pop().close()
     assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
     assert (project / "locales" / "templates" / "iv-ketamine-infusion.pot").is_file()

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURES, SEED
 
-from pipeline.copydeck import is_heading, parse_page, read_page
+from pipeline.copydeck.model import BulletList, Paragraph
+from pipeline.copydeck.parse import is_heading, parse_page, read_page
+from pipeline.copydeck.segments import segments
 from pipeline.errors import SourceError
-from pipeline.model import BulletList, Paragraph
-from pipeline.segments import segments
 
 HEADER = (
     "Page Title: T\nSubtitle: S\nMeta Title: MT\nMeta Description: MD\nURL Slug: t\n"

@@ -10,7 +10,7 @@ from conftest import FIXTURES, chromium, snakemake
 from helpers import review_all
 from lxml import html
 
-from pipeline.sitecheck import check_site
+from pipeline.site.audit import check_site
 
 DECKS = ("tms-therapy", "esketamine-nasal-spray", "adult-adhd-assessment", "psychiatric-consultation")
 ES_SLUGS = {"tms-therapy": "terapia-emt", "esketamine-nasal-spray": "esketamina-espray-nasal"}

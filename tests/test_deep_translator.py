@@ -11,13 +11,13 @@ import pytest
 from conftest import snakemake
 from fake_libretranslate import FakeLibre
 
-from pipeline.catalog import Catalog, Message
 from pipeline.config import MachineTranslation
+from pipeline.drafts.engines import DeepTranslatorEngine, EngineError
+from pipeline.drafts.masks import protected_pattern
+from pipeline.drafts.mtcache import Cache
+from pipeline.drafts.prefill import Outcome, fill_from_machine
 from pipeline.locales import SiteLocale
-from pipeline.machine import DeepTranslatorEngine, EngineError
-from pipeline.mtcache import Cache
-from pipeline.prefill import Outcome, fill_from_machine
-from pipeline.protect import protected_pattern
+from pipeline.po.catalog import Catalog, Message
 
 SECRET = "sk-test-0123456789abcdef"
 EN, ES = SiteLocale.parse("en-GB"), SiteLocale.parse("es")

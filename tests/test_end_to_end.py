@@ -7,7 +7,7 @@ import re
 from conftest import msgcat, msgfmt_check, snakemake
 from helpers import review_all, set_fuzzy
 
-from pipeline.sitecheck import check_site
+from pipeline.site.audit import check_site
 
 ES_SLUG = "infusion-de-ketamina-iv"
 

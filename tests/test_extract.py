@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from conftest import FIXTURES, SEED, msgcat, msgfmt_check
 
+from pipeline.catalogs.refresh import updated
+from pipeline.catalogs.template import same_but_date, template_for
 from pipeline.config import settings_from_dict
-from pipeline.copydeck import parse_page, read_page
-from pipeline.extract import same_but_date, template_for
+from pipeline.copydeck.parse import parse_page, read_page
 from pipeline.locales import SiteLocale
-from pipeline.pofile import write_po
-from pipeline.update import updated
+from pipeline.po.pofile import write_po
 
 SETTINGS = settings_from_dict({})
 

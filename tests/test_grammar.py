@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.copydeck import parse_deck
+from pipeline.copydeck.grammar import cta_strength
+from pipeline.copydeck.model import BulletList, OrderedList, Paragraph
+from pipeline.copydeck.outline import outline_lines
+from pipeline.copydeck.parse import parse_deck
 from pipeline.errors import SourceError
-from pipeline.grammar import cta_strength
-from pipeline.model import BulletList, OrderedList, Paragraph
-from pipeline.outline import outline_lines
 
 HEADER = "Page Title: T\nSubtitle: S\nMeta Title: MT\nMeta Description: MD\nURL Slug: t\nLede.\nHome > X\n"
 

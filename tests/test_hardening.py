@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from pipeline.copydeck import parse_page
+from pipeline.copydeck.parse import parse_page
+from pipeline.drafts.mtcache import Cache
 from pipeline.errors import CatalogError, SourceError
-from pipeline.mtcache import Cache
-from pipeline.pofile import escape, read_po, write_po
-from pipeline.sitecheck import check_site
+from pipeline.po.pofile import escape, read_po, write_po
+from pipeline.site.audit import check_site
 
 ES_PO = "locales/es/LC_MESSAGES/iv-ketamine-infusion.po"
 # No digits: a changed number is (rightly) a blocking QA finding, and these pages must be published.

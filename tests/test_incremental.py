@@ -29,7 +29,7 @@ def test_a_new_version_of_the_package_rebuilds_what_it_makes(project, tmp_path):
     run()
     css = project / "output" / "site" / "assets" / "site.css"
     assert "new release" not in css.read_text()
-    stylesheet = package / "templates" / "site.css"
+    stylesheet = package / "site" / "templates" / "site.css"
     stylesheet.write_text("/* new release */\n" + stylesheet.read_text())
     out = run()
     assert "Nothing to be done" not in out

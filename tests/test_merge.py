@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from pipeline.catalog import Catalog, Message
-from pipeline.merge import merge
+from pipeline.po.catalog import Catalog, Message
+from pipeline.po.merge import merge
 
 
 def template(*texts: str) -> Catalog:

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, SEED
 
+from pipeline.catalogs.template import template_for
 from pipeline.config import settings_from_dict
-from pipeline.copydeck import read_deck
-from pipeline.extract import template_for
-from pipeline.outline import explain_lines, outline_lines
-from pipeline.pofile import write_po
+from pipeline.copydeck.outline import explain_lines, outline_lines
+from pipeline.copydeck.parse import read_deck
+from pipeline.po.pofile import write_po
 
 PAGES = FIXTURES / "pages"
 DECKS = sorted(p.stem for p in PAGES.glob("*.txt"))

@@ -12,9 +12,9 @@ import subprocess
 import corpus
 import pytest
 
-from pipeline import pofile
 from pipeline.errors import CatalogError
-from pipeline.merge import merge
+from pipeline.po import pofile
+from pipeline.po.merge import merge
 
 pytestmark = pytest.mark.skipif(corpus.archive() is None, reason="the PO corpus archive is not here:"
                                 " build it with tests/data/po-corpus/make_corpus.py (see its MANIFEST.tsv)")

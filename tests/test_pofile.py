@@ -7,10 +7,10 @@ import random
 import pytest
 from conftest import msgcat, msgfmt_check
 
-from pipeline import linebreak, pofile
-from pipeline.catalog import Catalog, Message
 from pipeline.errors import CatalogError
-from pipeline.pofile import read_po, write_po
+from pipeline.po import linebreak, pofile
+from pipeline.po.catalog import Catalog, Message
+from pipeline.po.pofile import read_po, write_po
 
 HEADER = (("Project-Id-Version", "t"), ("Language", "es"), ("MIME-Version", "1.0"),
           ("Content-Type", "text/plain; charset=UTF-8"), ("Content-Transfer-Encoding", "8bit"),
@@ -107,7 +107,7 @@ def test_reader_rejects_other_charsets_with_the_fix():
 
 
 def test_format_po_reports_where_each_entry_starts():
-    from pipeline.pofile import format_po
+    from pipeline.po.pofile import format_po
 
     messages = tuple(Message(f"{i} " + "word " * (i * 7), "x", translator_comments=("c",) * (i % 3),
                              references=("a.txt:1",)) for i in range(30))

@@ -10,9 +10,9 @@ import pytest
 from conftest import need, snakemake
 from helpers import review_all
 
-from pipeline.catalog import Catalog, Message
-from pipeline.postedit import analyse, signoff, unreviewed_reasons
-from pipeline.provenance import machine_note
+from pipeline.drafts.provenance import machine_note
+from pipeline.po.catalog import Catalog, Message
+from pipeline.review.postedit import analyse, signoff, unreviewed_reasons
 
 PO = "locales/{}/LC_MESSAGES/iv-ketamine-infusion.po"
 

@@ -10,12 +10,12 @@ import pytest
 from conftest import SEED, need, snakemake
 from helpers import review_all
 
-from pipeline.catalog import Catalog, Message
-from pipeline.machine import ApertiumEngine, apertium_modes
-from pipeline.memory import Memory
-from pipeline.pofile import read_po
-from pipeline.prefill import Outcome, fill_from_memory, slugify
-from pipeline.protect import mask, protected_pattern
+from pipeline.drafts.engines import ApertiumEngine, apertium_modes
+from pipeline.drafts.masks import mask, protected_pattern
+from pipeline.drafts.memory import Memory
+from pipeline.drafts.prefill import Outcome, fill_from_memory, slugify
+from pipeline.po.catalog import Catalog, Message
+from pipeline.po.pofile import read_po
 
 PATTERN = protected_pattern(["IV", "CBT", "ACT", "ECG", "GP", "NHS"])
 

@@ -8,7 +8,7 @@ import sys
 
 from conftest import snakemake_env
 
-from pipeline.progress import ENV, Progress
+from pipeline.jobs.progress import ENV, Progress
 
 
 class Clock:

@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.catalog import Catalog, Message
-from pipeline.publish import decide, slug_problem
+from pipeline.po.catalog import Catalog, Message
+from pipeline.review.publish import decide, slug_problem
 
 
 @pytest.mark.parametrize("slug", ["infusion-de-ketamina", "инфузия-кетамина", "تسريب-الكيتامين", "ketamin-2"])
@@ -35,15 +35,15 @@ def test_only_fully_reviewed_versions_are_published(state, published):
 
 
 def test_slug_clashes_names_every_page_that_shares_a_slug():
-    from pipeline.publish import slug_clashes
+    from pipeline.review.publish import slug_clashes
 
     assert slug_clashes({"a": "x", "b": "y", "c": "x"}) == {"x": ["a", "c"]}
     assert slug_clashes({"a": "x"}) == {}
 
 
 def test_a_source_change_wins_over_where_the_draft_came_from():
-    from pipeline.provenance import machine_note, memory_note
-    from pipeline.publish import count, state_of
+    from pipeline.drafts.provenance import machine_note, memory_note
+    from pipeline.review.publish import count, state_of
 
     machine = Message("New text", "Texto", flags=("fuzzy",), translator_comments=(machine_note("apertium eng-spa"),))
     outdated = Message("New text", "Texto", flags=("fuzzy",), previous_msgid="Old text",

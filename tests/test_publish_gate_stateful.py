@@ -65,8 +65,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from pipeline.catalog import Catalog, Key, Message
-from pipeline.pofile import read_po, write_po
+from pipeline.po.catalog import Catalog, Key, Message
+from pipeline.po.pofile import read_po, write_po
 
 GATE_SEED = int(os.environ.get("GATE_SEED", "0"))
 GATE_STEPS = int(os.environ.get("GATE_STEPS", "30"))

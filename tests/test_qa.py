@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.catalog import Message
 from pipeline.errors import PipelineError
 from pipeline.locales import SiteLocale
-from pipeline.qa import Checker, Term, read_glossary
+from pipeline.po.catalog import Message
+from pipeline.review.qa import Checker, Term, read_glossary
 
 EN = SiteLocale.parse("en-GB")
 
@@ -166,7 +166,7 @@ def test_an_accept_without_reason_or_finding_is_a_warning_and_accepts_nothing():
 
 
 def test_masking_and_qa_read_one_unit_table():
-    from pipeline.protect import mask, protected_pattern
+    from pipeline.drafts.masks import mask, protected_pattern
     from pipeline.quantities import SYMBOL_UNITS
 
     pattern = protected_pattern(())

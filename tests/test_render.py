@@ -6,11 +6,11 @@ from conftest import SEED
 from lxml import html
 
 from pipeline.config import settings_from_dict
-from pipeline.copydeck import read_page
+from pipeline.copydeck.model import Link
+from pipeline.copydeck.parse import read_page
+from pipeline.copydeck.segments import walk
 from pipeline.locales import SiteLocale
-from pipeline.model import Link
-from pipeline.render import json_ld, render_page
-from pipeline.segments import walk
+from pipeline.site.pages import json_ld, render_page
 
 SETTINGS = settings_from_dict({})
 EN = Link(SETTINGS.source_locale, "iv-ketamine-infusion", SETTINGS.base_url)

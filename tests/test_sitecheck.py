@@ -8,7 +8,7 @@ import pytest
 from conftest import snakemake
 from helpers import review_all
 
-from pipeline.sitecheck import check_site
+from pipeline.site.audit import check_site
 
 ES_SLUG = "infusion-de-ketamina-iv"
 

@@ -15,13 +15,13 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from pipeline.catalog import Catalog
+from pipeline.catalogs.refresh import updated
+from pipeline.catalogs.template import template_for
 from pipeline.config import settings_from_dict
-from pipeline.copydeck import parse_page
-from pipeline.extract import template_for
+from pipeline.copydeck.parse import parse_page
 from pipeline.locales import SiteLocale
-from pipeline.pofile import read_po, write_po
-from pipeline.update import updated
+from pipeline.po.catalog import Catalog
+from pipeline.po.pofile import read_po, write_po
 
 SETTINGS = settings_from_dict({})
 ES = SiteLocale.parse("es")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import catalogcache, fsio
-from ..config import Settings
-from ..copydeck import parse_deck
-from ..errors import PipelineError
-from ..extract import creation_date, same_but_date, template_for
-from ..paths import PAGE_NAME, Project
-from ..pofile import write_po
-from ..progress import Progress
-from .ledger import Recorder
-from .state import log, previous_manifest, report, save_manifest, stamp
+from pipeline import fsio
+from pipeline.catalogs import catalogcache
+from pipeline.catalogs.template import creation_date, same_but_date, template_for
+from pipeline.config import Settings
+from pipeline.copydeck.parse import parse_deck
+from pipeline.errors import PipelineError
+from pipeline.jobs.ledger import Recorder
+from pipeline.jobs.progress import Progress
+from pipeline.jobs.state import log, previous_manifest, report, save_manifest, stamp
+from pipeline.paths import PAGE_NAME, Project
+from pipeline.po.pofile import write_po
 
 
 def run_extract(project: Project, settings: Settings) -> list[str]:
@@ -78,7 +79,7 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
 
 
 def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[str]) -> None:
-    from ..publish import slug_clashes, slug_problem
+    from pipeline.review.publish import slug_clashes, slug_problem
 
     slugs = {name: entry["slug"] for name, entry in pages.items()
              if entry.get("slug") is not None and not entry.get("error")}

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import fsio
-from ..paths import Project
+from pipeline import fsio
+from pipeline.paths import Project
 
 # One file in a ledger: [digest or None (no such file), stamp or None (hash it to know)]
 Entry = tuple[str | None, fsio.Stamp | None]

@@ -6,13 +6,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .. import fsio
-from ..errors import CatalogChanged, PipelineError
-from ..paths import Project, shard_of
-from ..progress import Progress
-from .ledger import Recorder
-from .ledger import load as load_ledger
-from .state import (
+from pipeline import fsio
+from pipeline.errors import CatalogChanged, PipelineError
+from pipeline.jobs.ledger import Recorder
+from pipeline.jobs.ledger import load as load_ledger
+from pipeline.jobs.progress import Progress
+from pipeline.jobs.state import (
     key_of,
     listed_files,
     load_manifest,
@@ -23,13 +22,14 @@ from .state import (
     save_manifest,
     stamp,
 )
+from pipeline.paths import Project, shard_of
 
 log = logging.getLogger("clinic_l10n")
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..model import Link
-    from ..segments import Segment
+    from pipeline.config import Settings
+    from pipeline.copydeck.model import Link
+    from pipeline.copydeck.segments import Segment
 
 
 def is_current(project: Project, shard: int) -> bool:
@@ -113,12 +113,12 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
                  status: dict[str, dict[str, Any]]) -> None:
     """Render from exactly what was checked: the source page whose digest the extract job recorded and
     each catalog in the version the update job decided on (CatalogChanged if either changed since)."""
-    from .. import catalogcache
-    from ..copydeck import parse_page
-    from ..model import Link
-    from ..publish import state_of
-    from ..render import cache_compiled_templates, preview_banner, render_page, state_marker
-    from ..segments import walk
+    from pipeline.catalogs import catalogcache
+    from pipeline.copydeck.model import Link
+    from pipeline.copydeck.parse import parse_page
+    from pipeline.copydeck.segments import walk
+    from pipeline.review.publish import state_of
+    from pipeline.site.pages import cache_compiled_templates, preview_banner, render_page, state_marker
 
     cache_compiled_templates(project.compiled_templates)
 

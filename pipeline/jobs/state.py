@@ -11,13 +11,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import fsio
-from ..errors import PipelineError, as_error
-from ..model import Link
-from ..paths import Project
+from pipeline import fsio
+from pipeline.copydeck.model import Link
+from pipeline.errors import PipelineError, as_error
+from pipeline.paths import Project
 
 if TYPE_CHECKING:
-    from ..config import Settings
+    from pipeline.config import Settings
 
 log = logging.getLogger("clinic_l10n")
 
@@ -65,7 +65,7 @@ def stale_jobs(project: Project, jobs: dict[Path, Path]) -> tuple[dict[Path, lis
     """Read only: every job whose manifest exists but whose ledger no longer holds (with the files it
     wrote that are missing or were edited), and every file the jobs wrote (None without every ledger:
     then what they wrote is not known). What a dry run reports and a real run acts on."""
-    from .ledger import changes, load
+    from pipeline.jobs.ledger import changes, load
 
     stale: dict[Path, list[Path]] = {}
     written: set[str] = set()
@@ -163,7 +163,7 @@ def compile_code() -> None:
 def stamp(project: Project) -> str:
     """Names the code and this run's effective configuration (config/config.yaml with Snakemake's
     --configfile and --config applied): a changed setting reruns the jobs, an unchanged one nothing."""
-    from ..config import current_digest
+    from pipeline.config import current_digest
 
     return fsio.digest(f"{code_digest()}\0{current_digest(project.config_file)}".encode())[:16]
 
@@ -173,7 +173,7 @@ def key_of(*parts: object) -> str:
 
 
 # Under `snakemake all`, the run's errors and blocking findings print once, at its end, from the
-# manifests (pipeline/outcome.py); a job writes them to its log only. Run by hand, a job prints them too.
+# manifests (pipeline/review/outcome.py); a job writes them to its log only. Run by hand, a job prints them too.
 AT_END_ENV = "CLINIC_L10N_PROBLEMS_AT_END"
 LOG_ONLY = "log_only"  # a log record's attribute: True keeps it out of the terminal (see cli._logging)
 

@@ -7,22 +7,23 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from .. import catalogcache, fsio
-from ..catalog import Catalog, Key
-from ..config import Settings
-from ..errors import PipelineError
-from ..extract import same_but_date
-from ..locales import SiteLocale
-from ..memory import Memory
-from ..paths import Project
-from ..pofile import format_po
-from ..postedit import Drafts
-from ..progress import Progress
-from ..publish import QA_REASON, decide, slug_clashes
-from ..qa import Checker, read_glossary
-from ..update import check_header, updated
-from .ledger import Recorder
-from .state import LOG_ONLY, at_end, key_of, load_manifest, report, save_manifest, stamp
+from pipeline import fsio
+from pipeline.catalogs import catalogcache
+from pipeline.catalogs.refresh import check_header, updated
+from pipeline.catalogs.template import same_but_date
+from pipeline.config import Settings
+from pipeline.drafts.memory import Memory
+from pipeline.errors import PipelineError
+from pipeline.jobs.ledger import Recorder
+from pipeline.jobs.progress import Progress
+from pipeline.jobs.state import LOG_ONLY, at_end, key_of, load_manifest, report, save_manifest, stamp
+from pipeline.locales import SiteLocale
+from pipeline.paths import Project
+from pipeline.po.catalog import Catalog, Key
+from pipeline.po.pofile import format_po
+from pipeline.review.postedit import Drafts
+from pipeline.review.publish import QA_REASON, decide, slug_clashes
+from pipeline.review.qa import Checker, read_glossary
 
 log = logging.getLogger("clinic_l10n")
 SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
@@ -159,15 +160,15 @@ def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dic
     """Fill empty entries in place in `work`; returns a summary for the log."""
     if not any(not m.translated for _, c in work.values() for m in c.live):
         return ""
-    from .. import machine, prefill  # only when something is to be drafted
-    from ..mtcache import Cache
-    from ..protect import protected_pattern
+    from pipeline.drafts import engines, prefill  # only when something is to be drafted
+    from pipeline.drafts.masks import protected_pattern
+    from pipeline.drafts.mtcache import Cache
 
     outcome = prefill.Outcome()
     memory = _memory(project, locale, work, pos, memory_key)
     for name, (template, catalog) in list(work.items()):
         work[name] = (template, prefill.fill_from_memory(name, catalog, memory, settings.tm_min_similarity, outcome))
-    engine = machine.engine_for(settings.machine_translation, settings.source_locale, locale)
+    engine = engines.engine_for(settings.machine_translation, settings.source_locale, locale)
     if engine is not None and any(not m.translated for _, c in work.values() for m in c.live):
         cache = Cache(project.root / settings.machine_translation.cache, engine.provider, engine.engine,
                       settings.source_locale.gettext, locale.gettext)
@@ -256,7 +257,7 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
     where = project.relative(project.catalog(locale.gettext, name))
     findings = checker.catalog(template, catalog, lines) if checker is not None else []
     for finding in findings:  # a warning is printed once, when the page is checked; a blocking finding at
-        problem = finding.problem(where)  # the end of every run while it stands (see pipeline/outcome.py)
+        problem = finding.problem(where)  # the end of every run while it stands (see pipeline/review/outcome.py)
         log.log(logging.ERROR if finding.blocking else logging.WARNING, "%s", problem,
                 extra={LOG_ONLY: finding.blocking and at_end()})
     review = drafts.review(name, template, catalog)

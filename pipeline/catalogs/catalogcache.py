@@ -1,0 +1,100 @@
+"""A parsed-catalog cache: the jobs read each .po/.pot as JSON when its bytes have not changed.
+
+Parsing PO text in Python costs milliseconds a file; loading the same messages from JSON costs a
+tenth of that. Every job that writes or parses a catalog stores its messages here, keyed by the
+SHA-256 of the file's bytes, so the next job (another locale's update, the render, the memory)
+parses each file version at most once. A cache entry whose digest does not match the file is
+ignored: the file on disk is always the truth.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from pipeline import fsio
+from pipeline.errors import CatalogChanged
+from pipeline.paths import Project
+from pipeline.po.catalog import Catalog, Message
+from pipeline.po.pofile import read_po
+
+_FIELDS = [f.name for f in fields(Message)]
+
+
+def _cache_path(project: Project, path: Path) -> Path:
+    return project.state / "parsed" / (project.relative(path) + ".json")
+
+
+_templates: dict[str, Catalog] = {}  # digest -> template, for this process (one serves every locale)
+
+
+def load(project: Project, path: Path, data: bytes, keep: bool = False) -> Catalog:
+    """The catalog in `data` (the bytes of `path`), from the cache when it holds this version.
+    `keep`: also keep it in this process (for templates, which every locale's update reads)."""
+    digest = fsio.digest(data)
+    if digest in _templates:
+        return _templates[digest]
+    catalog = _load(project, path, data, digest)
+    if keep:
+        _templates[digest] = catalog
+    return catalog
+
+
+def _load(project: Project, path: Path, data: bytes, digest: str) -> Catalog:
+    cache = _cache_path(project, path)
+    try:
+        stored = json.loads(cache.read_text("utf-8"))
+        if stored.get("digest") == digest:
+            return _decode(stored)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    catalog = read_po(data, project.relative(path))
+    store(project, path, data, catalog)
+    return catalog
+
+
+def load_checked(project: Project, path: Path, digest: str) -> Catalog:
+    """The version of `path` whose bytes have `digest`: the one the update job checked and decided on.
+
+    From the cache (the update job stored exactly that version), else from the file if it still holds
+    those bytes. If it holds other bytes (saved during the run), CatalogChanged: publishing them would
+    publish what nobody checked; the next run checks them."""
+    try:
+        stored = json.loads(_cache_path(project, path).read_text("utf-8"))
+        if stored.get("digest") == digest:
+            return _decode(stored)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    data = fsio.read_bytes(path, within=project.root)
+    if data is None or fsio.digest(data) != digest:
+        raise CatalogChanged("changed since it was checked; the next run checks and publishes it", path)
+    catalog = read_po(data, project.relative(path))
+    store(project, path, data, catalog)
+    return catalog
+
+
+def store(project: Project, path: Path, data: bytes, catalog: Catalog) -> None:
+    """Remember that the bytes `data` of `path` hold `catalog`."""
+    payload = {
+        "digest": fsio.digest(data),
+        "header": catalog.header,
+        "header_comments": catalog.header_comments,
+        "header_flags": catalog.header_flags,
+        "header_text": catalog.header_text,
+        "messages": [[getattr(m, name) for name in _FIELDS] for m in catalog.messages],
+    }
+    fsio.write_text(_cache_path(project, path), json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+
+
+def _decode(stored: dict[str, Any]) -> Catalog:
+    messages = []
+    for row in stored["messages"]:
+        values = dict(zip(_FIELDS, row, strict=True))
+        for name in ("msgstr_plural", "flags", "translator_comments", "extracted_comments", "references"):
+            values[name] = tuple(values[name])
+        messages.append(Message(**values))
+    return Catalog(header=tuple(tuple(h) for h in stored["header"]),  # type: ignore[misc]
+                   header_comments=tuple(stored["header_comments"]), header_flags=tuple(stored["header_flags"]),
+                   messages=tuple(messages), header_text=stored.get("header_text"))

@@ -1,0 +1,65 @@
+"""Check mode: are the catalogs up to date with the source pages, readable, and msgfmt-clean?
+
+``clinic-l10n check`` (and ``snakemake check``) builds nothing. It exits 1 when a template or a
+catalog is out of date with its source page, cannot be read, or fails ``msgfmt --check``, and
+says which command fixes it. Content ops run it in CI before merging a change.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from pipeline.catalogs.refresh import check_header, updated
+from pipeline.catalogs.template import same_but_date, template_for
+from pipeline.config import Settings
+from pipeline.copydeck.parse import read_page
+from pipeline.errors import PipelineError
+from pipeline.fsio import read_bytes
+from pipeline.paths import Project
+from pipeline.po.pofile import read_po
+
+FIX = "run 'snakemake all' (or 'make all') to update it"
+
+
+def check_catalogs(project: Project, settings: Settings) -> list[str]:
+    problems: list[str] = []
+    msgfmt = shutil.which("msgfmt")
+    for name in project.pages():
+        pot_path = project.template(name)
+        try:
+            page = read_page(project.source(name), project.relative(project.source(name)))
+        except PipelineError as err:
+            problems.append(str(err))
+            continue
+        template = template_for(page, settings, "")
+        pot = read_bytes(pot_path)
+        if pot is None or not same_but_date(template, read_po(pot, project.relative(pot_path))):
+            problems.append(f"{project.relative(pot_path)}: out of date with {page.source}: {FIX}")
+        for locale in settings.locales:
+            po_path = project.catalog(locale.gettext, name)
+            where = project.relative(po_path)
+            data = read_bytes(po_path)
+            if data is None:
+                problems.append(f"{where}: missing: {FIX}")
+                continue
+            try:
+                catalog = read_po(data, where)
+                check_header(catalog, locale, where)
+            except PipelineError as err:
+                problems.append(f"{err} (fix the file, then run 'snakemake all')")
+                continue
+            if not same_but_date(updated(template, catalog, locale), catalog):
+                problems.append(f"{where}: out of date with {page.source}: {FIX}")
+            if msgfmt:
+                problems.extend(_msgfmt(msgfmt, project, po_path))
+    return problems
+
+
+def _msgfmt(msgfmt: str, project: Project, path) -> list[str]:
+    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", project.relative(path)], cwd=project.root,
+                            capture_output=True, text=True, env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"})
+    lines = [line for line in result.stderr.splitlines() if line and not line.startswith("msgfmt: found")]
+    if result.returncode != 0 and not lines:
+        lines = [f"{project.relative(path)}: msgfmt --check failed"]
+    return lines

@@ -1,0 +1,274 @@
+"""Stage 4: a localised page -> HTML (Jinja2, autoescaped: a translation is text, never markup).
+
+Every published version of a page lists every published version (itself included) as
+``hreflang`` alternates, plus ``x-default`` -> the source-language page; Open Graph and JSON-LD
+say the same. Unpublished versions appear nowhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from pipeline.config import Settings
+from pipeline.copydeck.model import Anchor, Link, OrderedList, Page, Paragraph, Section, Text
+from pipeline.locales import SiteLocale
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+STYLESHEET_PATH = "assets/site.css"
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # imported by the jobs that render
+
+    env = Environment(loader=PackageLoader("pipeline.site", "templates"), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    return env
+
+
+def cache_compiled_templates(folder: Path) -> None:
+    """Keep the compiled templates in `folder`: every job is a new process, and compiling them
+    again costs each one tens of milliseconds. (Jinja2 checks each against its template's source.)"""
+    from jinja2 import FileSystemBytecodeCache
+
+    env = environment()
+    if env.bytecode_cache is None:  # once a process
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
+def stylesheet() -> str:
+    return (TEMPLATES / "site.css").read_text("utf-8")
+
+
+def json_ld(data: object) -> Markup:
+    """JSON for a <script> element: '<', '>' and '&' escaped so no string can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 - every character that could end the script is escaped above
+
+
+def plain(text: Text) -> Markup:
+    return escape(text.text)
+
+
+def render_page(page: Page, settings: Settings, here: Link, versions: list[Link],
+                mark: Callable[[Text], Markup] = plain, preview_banner: Markup | None = None) -> str:
+    """HTML of `page` (already localised) published at `here`; `versions` are all published ones.
+
+    With `preview_banner` the page is a reviewer preview: noindex, no canonical or hreflang.
+    """
+    source = next(v for v in versions if v.locale == settings.source_locale) if versions else here
+    canonical = None if preview_banner else here.href
+    alternates = [] if preview_banner else (
+        [{"hreflang": v.locale.bcp47, "href": v.href} for v in versions]
+        + [{"hreflang": "x-default", "href": source.href}]
+    )
+    languages = [v.locale.babel.language for v in versions]
+    switcher = [
+        {"name": v.locale.native_name if languages.count(v.locale.babel.language) == 1
+         else v.locale.native_name_with_region,
+         "href": v.href, "lang": v.locale.bcp47, "current": v.locale == here.locale}
+        for v in versions
+    ]
+    context = {
+        "page": page,
+        "lang": here.locale.bcp47,
+        "dir": here.locale.direction,
+        "canonical": canonical,
+        "alternates": alternates,
+        "robots": "noindex, nofollow" if preview_banner else None,
+        "og_locale": here.locale.open_graph,
+        "og_alternates": [] if preview_banner else [v.locale.open_graph for v in versions if v.locale != here.locale],
+        "site_name": settings.site_name,
+        "stylesheet": _relative_stylesheet(),
+        "json_ld": None if preview_banner else json_ld(structured_data(page, here, settings)),
+        "switcher": [] if preview_banner else switcher,
+        "mark": linking(mark, page.anchors, settings),
+        "list_tag": lambda block: "ol" if isinstance(block, OrderedList) else "ul",
+        "banner": preview_banner,
+    }
+    return environment().get_template("page.html.j2").render(context)
+
+
+def _relative_stylesheet() -> str:
+    return "../../" + STYLESHEET_PATH  # pages live at <lang>/<slug>/index.html
+
+
+def structured_data(page: Page, here: Link, settings: Settings) -> dict[str, object]:
+    url = here.href
+    crumbs = [
+        {"@type": "ListItem", "position": i, "name": item.text}
+        for i, item in enumerate(page.breadcrumb, start=1)
+    ]
+    if crumbs:
+        crumbs[-1]["item"] = url  # the other items name pages this site does not build yet
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "MedicalWebPage",
+                "@id": f"{url}#webpage",
+                "url": url,
+                "name": page.meta_title.text,
+                "headline": page.title.text,
+                "description": page.meta_description.text,
+                "inLanguage": here.locale.bcp47,
+                "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": f"{settings.base_url}/"},
+                "about": {"@type": "MedicalTherapy", "name": page.title.text},
+                "breadcrumb": {"@id": f"{url}#breadcrumb"},
+            },
+            {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": crumbs},
+            *faq_data(page, here),
+        ],
+    }
+
+
+def faq_data(page: Page, here: Link) -> list[dict[str, object]]:
+    """An `FAQPage` node for the page's FAQ questions (none when it has no FAQ)."""
+    questions = [_question(sub) for section in page.sections if section.faq for sub in section.subsections
+                 if sub.heading is not None and sub.blocks]
+    if not questions:
+        return []
+    return [{"@type": "FAQPage", "@id": f"{here.href}#faq", "url": here.href, "inLanguage": here.locale.bcp47,
+             "isPartOf": {"@id": f"{here.href}#webpage"}, "mainEntity": questions}]
+
+
+def _question(section: Section) -> dict[str, object]:
+    assert section.heading is not None
+    texts = []
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            texts.append(block.text.text)
+        else:
+            texts += [t.text for t in ((block.intro,) if block.intro else ()) + block.items]
+    return {"@type": "Question", "name": section.heading.text,
+            "acceptedAnswer": {"@type": "Answer", "text": " ".join(texts)}}
+
+
+def linking(mark: Callable[[Text], Markup], anchors: tuple[Anchor, ...],
+            settings: Settings) -> Callable[[Text], Markup]:
+    """`mark`, with the source's phone numbers, e-mail addresses and URLs made links wherever the
+    (translated) text holds them unchanged. Targets come from the source's anchors, never from a
+    translation; a text without anchors on its line is marked as before."""
+    by_line: dict[int, dict[str, str]] = {}
+    for anchor in anchors:
+        opening = _opening_tag(anchor, settings)
+        if opening:
+            by_line.setdefault(anchor.line, {})[str(escape(anchor.text))] = opening
+    if not by_line:
+        return mark
+
+    def linked(text: Text) -> Markup:
+        html = mark(text)
+        links = by_line.get(text.line)
+        if not links:
+            return html
+        spans = re.compile("|".join(re.escape(s) for s in sorted(links, key=len, reverse=True)))
+        return Markup(spans.sub(lambda m: f"{links[m.group(0)]}{m.group(0)}</a>", str(html)))  # noqa: S704
+
+    return linked
+
+
+def _opening_tag(anchor: Anchor, settings: Settings) -> str | None:
+    href = link_target(anchor, settings.country)
+    if href is None:
+        return None
+    external = anchor.kind == "url" and urlsplit(href).netloc != urlsplit(settings.base_url).netloc
+    rel = ' rel="noopener"' if external else ""
+    return f'<a href="{escape(href)}"{rel}>'
+
+
+def link_target(anchor: Anchor, country: str) -> str | None:
+    """The href of an anchor: tel: in E.164 (None when it is no valid number of `country`), mailto:, or the URL."""
+    if anchor.kind == "mailto":
+        return f"mailto:{anchor.text}"
+    if anchor.kind == "url":
+        return anchor.text if anchor.text.startswith(("http://", "https://")) else f"https://{anchor.text}"
+    import phonenumbers  # only pages with a phone number pay for its import
+
+    try:
+        number = phonenumbers.parse(anchor.text, country)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# A finding's kind in a preview, in the banner's order: (singular, plural).
+FINDING_KINDS = {"error": ("blocking finding", "blocking findings"), "warning": ("warning", "warnings"),
+                 "accepted": ("accepted finding", "accepted findings")}
+
+
+def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, reasons: list[str],
+                   findings: list[dict[str, Any]]) -> Markup:
+    """The legend and per-page counts at the top of a reviewer preview; the QA findings one line per
+    check and kind with a count (each one is shown in place, on its segment)."""
+    from pipeline.review.publish import QA_REASON, STATE_LABELS, STATES
+
+    states = [{"key": s, "label": STATE_LABELS[s], "count": counts.get(s, 0)} for s in STATES if s != "reviewed"]
+    kinds = list(FINDING_KINDS)
+    grouped = Counter((kinds.index(finding_kind(f)), f["code"]) for f in findings)
+    lines = [f"[{code}] {n} {FINDING_KINDS[kinds[kind]][n > 1]}" for (kind, code), n in sorted(grouped.items())]
+    html = environment().get_template("preview_banner.html.j2").render(
+        locale_name=locale.english_name, lang=locale.bcp47, published=published, findings=lines,
+        reasons=[r for r in reasons if not r.startswith(QA_REASON)],
+        reviewed=counts.get("reviewed", 0), total=sum(counts.values()), states=states)
+    return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
+
+
+def finding_kind(finding: dict[str, Any]) -> str:
+    """A key of FINDING_KINDS, for a finding as the update job's manifest records it."""
+    return "accepted" if finding.get("accepted") else "error" if finding["blocking"] else "warning"
+
+
+def finding_note(findings: list[dict[str, Any]]) -> str:
+    """What a segment's findings say, in place: ``[numbers] …; [length] …``."""
+    return "; ".join(f"[{f['code']}] {f['message']}" + (f" (accepted: {f['accepted']})" if f.get("accepted") else "")
+                     for f in findings)
+
+
+def state_marker(states: dict[tuple[int, str], str], source: SiteLocale,
+                 findings: dict[tuple[int, str], list[dict[str, Any]]] | None = None) -> Callable[[Text], Markup]:
+    """`mark` for previews: wraps each text that is not reviewed in a span naming its state; an
+    untranslated one shows the source text, marked with the source language and direction. A text
+    with QA findings is highlighted (`<mark>`, an error when one of them blocks) and followed by
+    what they say."""
+    from pipeline.review.publish import STATE_LABELS
+
+    untranslated = f' lang="{escape(source.bcp47)}" dir="{source.direction}"'
+    opening = {state: f'<span class="seg seg-{state}" title="{escape(label)}"' for state, label in STATE_LABELS.items()}
+
+    def marked(text: Text) -> Markup:
+        state = states.get((text.line, text.text), "reviewed")
+        if state == "reviewed":
+            return escape(text.text)
+        lang = untranslated if state == "untranslated" else ""
+        return Markup(f"{opening[state]}{lang}>{escape(text.text)}</span>")  # noqa: S704 - the text is escaped
+
+    def mark(text: Text) -> Markup:
+        found = (findings or {}).get((text.line, text.text))
+        if not found:
+            return marked(text)
+        severity = "error" if any(finding_kind(f) == "error" for f in found) else "warning"
+        note = escape(finding_note(found))
+        return Markup(f'<mark class="qa qa-{severity}" title="{note}">{marked(text)}</mark>'  # noqa: S704 - escaped
+                      f'<small class="qa-note" lang="en" dir="ltr">{note}</small>')
+
+    return mark
