@@ -123,6 +123,11 @@ def _capitalised(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def forget_facts() -> None:
+    """Forget what `use_facts` read: locales parsed afterwards derive their facts from Babel again."""
+    _known.clear()
+
+
 def use_facts(path: Path, locales: tuple[SiteLocale, ...]) -> None:
     """Take the FACTS of `locales` from `path`, computing and saving them first when the file is
     missing, from another Babel version or without one of the locales."""

@@ -75,6 +75,12 @@ def claim(root: Path) -> str | None:
     return None
 
 
+def release_claim() -> None:
+    """Let go of the run lock this process took with `claim` (the process's exit does it otherwise)."""
+    while _held:
+        _held.pop().close()
+
+
 def release_timers() -> None:
     """Cancel the timers Snakemake's scheduler leaves behind, so the process exits at once.
 

@@ -104,9 +104,10 @@ def test_a_catalog_saved_during_the_update_is_not_overwritten(project):
     run_extract(proj, settings)
     pot = proj.template("iv-ketamine-infusion").read_bytes()
     es = settings.locale("es")
-    _, before, merged = update_job._merged(proj, es, "iv-ketamine-infusion", pot, read_earlier)  # read before the save
+    # read before the save:
+    _, before, merged = update_job.merge_catalog(proj, es, "iv-ketamine-infusion", pot, read_earlier)
     with pytest.raises(ConflictError) as caught:
-        update_job._write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier, before)
+        update_job.write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier, before)
     assert str(caught.value).startswith(f"{project / PO}: changed on disk")
     assert path.read_bytes() == saved
 

@@ -61,6 +61,6 @@ def test_a_job_a_cluster_executor_starts_runs_beside_the_main_run(project):
                                  "--cores", "1", "--nolock"], cwd=project, capture_output=True, text=True,
                                 env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"})
     finally:
-        runtime._held.pop().close()
+        runtime.release_claim()
     assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
     assert (project / "locales" / "templates" / "iv-ketamine-infusion.pot").is_file()

@@ -43,11 +43,38 @@ def test_moving_a_paragraph_changes_no_msgid():
     assert before == after
 
 
+REPEATING_DECK = """Page Title: Iron Infusions
+Subtitle: One visit, about 30 minutes
+Meta Title: Iron Infusions | Clinic
+Meta Description: Iron infusions for adults with low ferritin, with nurse-led monitoring and aftercare.
+URL Slug: iron-infusions
+
+Home > All Treatments > Iron Infusions
+
+Overview
+Call us to book.
+Iron restores stores in one visit.
+
+Aftercare
+Call us to book.
+• Mild headache
+• Call us to book.
+"""
+
+
 def test_repeated_text_is_one_message_with_every_reference():
-    page = read_page(FIXTURES / "pages" / "tricky.txt", "source/tricky.txt")
+    page = parse_page(REPEATING_DECK.encode(), "source/iron-infusions.txt", "iron-infusions")
     template = template_for(page, SETTINGS, "x")
     keys = [m.key for m in template.messages]
     assert len(keys) == len(set(keys))
+    repeated = [m for m in template.messages if m.msgid == "Call us to book."]
+    assert len(repeated) == 1  # a paragraph twice and a bullet: one message, translated once
+    assert repeated[0].references == ("source/iron-infusions.txt:10", "source/iron-infusions.txt:14",
+                                      "source/iron-infusions.txt:16")
+    assert repeated[0].extracted_comments == ("Paragraph in section “Overview”.", "Paragraph in section “Aftercare”.",
+                                              "Bulleted list item in section “Aftercare”.")
+    once = next(m for m in template.messages if m.msgid == "Iron restores stores in one visit.")
+    assert once.references == ("source/iron-infusions.txt:11",)
 
 
 def test_template_and_new_catalogs_pass_msgfmt_and_msgcat(tmp_path):

@@ -139,3 +139,20 @@ def test_stages_do_not_reach_into_each_others_private_names():
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline"):
                 private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
                 assert not private, f"{name} imports private {private} from {node.module}"
+
+
+def test_tests_use_the_package_through_public_names():
+    """A test that reaches into a private name breaks on a refactoring that changes no behaviour."""
+    for path in sorted(PACKAGE.parent.joinpath("tests").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                    and (node.module or "").startswith("pipeline") for alias in node.names}
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and isinstance(node.value, ast.Name) and node.value.id in imported):
+                raise AssertionError(f"{path.name}:{node.lineno}: {node.value.id}.{node.attr} is private")
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("_") \
+                    and node.value[1:2].isalpha() and path.name != "test_layout.py":
+                parent_calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and node in n.args
+                                and getattr(n.func, "attr", "") == "setattr"]
+                assert not parent_calls, f"{path.name}:{node.lineno}: setattr of private {node.value}"

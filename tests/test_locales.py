@@ -32,10 +32,10 @@ def test_unknown_locale_is_a_config_error():
         SiteLocale.parse("xx")
 
 
-def test_locale_facts_kept_in_a_file_equal_what_babel_derives(tmp_path, monkeypatch):
+def test_locale_facts_kept_in_a_file_equal_what_babel_derives(tmp_path):
     from pipeline import locales
 
-    monkeypatch.setattr(locales, "_known", {})
+    locales.forget_facts()
     codes = ("es", "ar", "pt_BR", "en-GB")
     path = tmp_path / "locales.json"
     locales.use_facts(path, tuple(SiteLocale.parse(c) for c in codes))
@@ -45,10 +45,10 @@ def test_locale_facts_kept_in_a_file_equal_what_babel_derives(tmp_path, monkeypa
     assert stored["locales"]["ar"]["direction"] == "rtl" and stored["locales"]["es"]["decimal_symbol"] == ","
 
 
-def test_locale_facts_from_another_babel_version_are_derived_again(tmp_path, monkeypatch):
+def test_locale_facts_from_another_babel_version_are_derived_again(tmp_path):
     from pipeline import locales
 
-    monkeypatch.setattr(locales, "_known", {})
+    locales.forget_facts()
     path = tmp_path / "locales.json"
     path.write_text(json.dumps({"babel": "0.0", "locales": {"es": {"direction": "rtl"}}}))
     locales.use_facts(path, (SiteLocale.parse("es"),))

@@ -52,7 +52,7 @@ def test_modelled_line_breaking_matches_msgcat_without_fallback(tmp_path, seed):
         if linebreak.modelled(text):
             messages.append(Message(f"{len(messages)} {text}", msgstr=text))
     catalog = Catalog(header=HEADER, messages=tuple(messages))
-    assert not pofile._needs_gnu(catalog)  # the pure-Python path is what is tested here
+    assert not pofile.needs_msgcat(catalog)  # the pure-Python path is what is tested here
     path = tmp_path / "x.po"
     path.write_text(write_po(catalog), encoding="utf-8")
     assert msgcat(path) == path.read_bytes()

@@ -11,6 +11,7 @@ from helpers import review_all
 from pipeline.site.audit import check_site
 
 ES_SLUG = "infusion-de-ketamina-iv"
+AR_SLUG = "tasrib-al-ketamin"
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +23,13 @@ def good_site(tmp_path_factory):
     for name in CODE:
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, root / name)
     shutil.copytree(PROJECT / "config", root / "config")
+    with (root / "config" / "config.yaml").open("a", encoding="utf-8") as config:
+        config.write("machine_translation: {provider: none}\n")  # the checker reads pages, not drafts
     (root / "source").mkdir()
     shutil.copy2(SEED, root / "source" / SEED.name)
     snakemake(root, "all")
     review_all(root / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po", ES_SLUG)
+    review_all(root / "locales" / "ar" / "LC_MESSAGES" / "iv-ketamine-infusion.po", AR_SLUG, prefix="AR")
     snakemake(root, "all")
     return root / "output" / "site"
 
@@ -76,7 +80,17 @@ def test_sitemap_must_match_the_pages(site):
     assert "sitemap.xml: missing" in check_site(site)
 
 
-def test_rtl_language_without_dir_is_a_problem(site):
-    page = site / "es" / ES_SLUG / "index.html"
-    edit(page, 'dir="ltr"', 'dir="rtl"')
-    assert any("expected 'ltr'" in line for line in check_site(site))
+def test_the_good_site_has_a_published_right_to_left_page(site):
+    page = (site / "ar" / AR_SLUG / "index.html").read_text("utf-8")
+    assert '<html lang="ar" dir="rtl"' in page
+
+
+@pytest.mark.parametrize("lang, slug, old, new, expected", [
+    ("ar", AR_SLUG, 'dir="rtl"', 'dir="ltr"', "expected 'rtl' for ar"),  # Arabic shown left to right
+    ("ar", AR_SLUG, ' dir="rtl"', "", "expected 'rtl' for ar"),  # no dir: the browser's default is ltr
+    ("es", ES_SLUG, 'dir="ltr"', 'dir="rtl"', "expected 'ltr' for es"),  # Spanish shown right to left
+])
+def test_a_page_whose_direction_is_not_its_languages_is_a_problem(site, lang, slug, old, new, expected):
+    page = site / lang / slug / "index.html"
+    edit(page, old, new)
+    assert any(line.startswith(f"{lang}/{slug}/index.html") and expected in line for line in check_site(site))

@@ -41,6 +41,8 @@ class World:
     # translation of two entries: a translator may accept the draft merge made from an entry in use)
     written: dict[str, set[str]] = field(default_factory=dict)
     steps: int = 0
+    verified: int = 0  # translations found intact after a source edit and a rebuild
+    fuzzied: int = 0  # of which kept as a fuzzy entry for a changed msgid (merge's hardest case)
 
     def sentence(self) -> str:
         words = [self.rng.choice(WORDS) for _ in range(self.rng.randint(2, 9))]
@@ -103,13 +105,15 @@ class World:
         return read_po(write_po(catalog).encode("utf-8"), "locales/es/LC_MESSAGES/test-page.po")
 
     # --- the property
-    def check(self) -> None:
+    def check(self, rebuilt: bool = False) -> None:
         for text, msgids in self.written.items():
             holders = [m for m in self.catalog.messages if m.msgstr == text]
             assert holders, f"translation {text!r} of {msgids!r} was lost"
             for m in holders:
                 if not m.obsolete and m.msgid not in msgids:
                     assert m.fuzzy and m.previous_msgid in msgids, (text, m)
+                    self.fuzzied += rebuilt
+            self.verified += rebuilt
 
     def step(self) -> None:
         action = self.rng.choice(["insert", "insert", "delete", "edit", "edit", "move", "translate",
@@ -122,19 +126,21 @@ class World:
             getattr(self, action)()
             return self.check()
         self.rebuild()
-        self.check()
+        self.check(rebuilt=True)
 
 
 def test_no_translation_is_ever_lost_over_600_random_steps():
-    checked = 0
+    verified = fuzzied = 0
     for seed in range(6):
         world = World(random.Random(seed))
         world.rebuild()
         for _ in range(100):
             world.step()
-            checked += 1
         assert world.written, "the walk must include translator work"
-    assert checked == 600
+        verified, fuzzied = verified + world.verified, fuzzied + world.fuzzied
+    # The property was checked where it can fail: many translations across source edits, and some
+    # carried by merge to an entry whose msgid changed (the case a careless merge loses).
+    assert verified >= 1000 and fuzzied >= 50, (verified, fuzzied)
 
 
 class SafetyMachine(RuleBasedStateMachine):

@@ -82,7 +82,7 @@ def run_update(project: Project, settings: Settings, code: str,
 
     def take(name: str) -> None:
         try:
-            template, existing[name], merged = _merged(project, locale, name, present[name][0], pos[name])
+            template, existing[name], merged = merge_catalog(project, locale, name, present[name][0], pos[name])
             work[name] = (template, merged)
         except PipelineError as err:
             report(err, errors)
@@ -107,7 +107,7 @@ def run_update(project: Project, settings: Settings, code: str,
     for name, (template, catalog) in progress.each(list(work.items())):
         po_path = project.catalog(locale.gettext, name)
         try:
-            written, lines = _write_catalog(project, locale, name, catalog, pos[name], existing[name])
+            written, lines = write_catalog(project, locale, name, catalog, pos[name], existing[name])
         except PipelineError as err:
             report(err, errors)
             pages[name] = _failed(err)
@@ -143,9 +143,12 @@ def _failed(err: PipelineError) -> dict[str, Any]:
             "reasons": [f"catalog error: {err}"], "slug": None, "counts": {}}
 
 
-def _merged(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
+def merge_catalog(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
             po_bytes: bytes | None) -> tuple[Catalog, Catalog | None, Catalog]:
-    """(template, the catalog as it is on disk or None, the catalog merged with the template)."""
+    """(template, the catalog as it is on disk or None, the catalog merged with the template).
+
+    The read half of the job's read-modify-write of a translator's file; `write_catalog` is the
+    write half. Public so that a save racing between the two can be tested (tests/test_catalog_safety_e2e.py)."""
     template = catalogcache.load(project, project.template(name), pot_bytes, keep=True)
     existing = None
     if po_bytes:  # an empty file holds nobody's work (a power cut before a new catalog reached the disk)
@@ -213,7 +216,7 @@ def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog,
     return memory
 
 
-def _write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
+def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
                    existing: Catalog | None) -> tuple[bytes, dict[Key, int]]:
     """Write the catalog unless it equals what is on disk; refuse if the file changed since it was read.
     Returns the file's bytes and the line where each entry starts (for messages that name a line)."""

@@ -288,7 +288,7 @@ def format_po(catalog: Catalog) -> tuple[str, dict[Key, int]]:
     """The catalog as GNU msgcat would write it, and the line where each live entry starts."""
     blocks = _entries(catalog)
     text = "\n".join(blocks)
-    if _needs_gnu(catalog):
+    if needs_msgcat(catalog):
         text = _through_msgcat(text)
         return text, {m.key: m.line for m in read_po(text.encode("utf-8"), "<formatted>").live}
     offset = 1 if catalog.has_header else 0
@@ -466,7 +466,7 @@ def _portions(value: str) -> list[str]:
     return portions
 
 
-def _needs_gnu(catalog: Catalog) -> bool:
+def needs_msgcat(catalog: Catalog) -> bool:
     """True when some text holds a character whose break behaviour linebreak.py does not model
     (only without libunistring: with it, every script is GNU's own)."""
     if linebreak.AVAILABLE:
