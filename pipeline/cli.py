@@ -105,9 +105,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         from pipeline.catalogs.verify import check_catalogs
         from pipeline.jobs.check import check_outputs
+        from pipeline.locales import unowned_folders
 
         problems = check_catalogs(project, settings)
-        for line in problems:
+        for line in [*problems, *unowned_folders(project.locale_folders(), settings.locales)]:
             print(line)
         print(f"catalogs: {len(problems)} problems")
         outputs = check_outputs(project, settings)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import babel
 from babel import Locale, UnknownLocaleError
-from babel.core import get_global
+from babel.core import get_global, parse_locale
 
 from pipeline import fsio
 from pipeline.errors import ConfigError, PipelineError
@@ -44,9 +44,23 @@ class SiteLocale:
 
     @classmethod
     def parse(cls, code: str) -> SiteLocale:
-        text = str(code).strip()
+        """Any spelling of a locale, canonical: ``pt-BR`` and ``pt_BR`` are one locale, and so are a
+        deprecated or alternative code and its CLDR replacement (``iw`` is ``he``, ``in`` is ``id``,
+        ``ji`` is ``yi``, ``tl`` is ``fil``, ``mo`` is ``ro``, ``sh`` is ``sr_Latn``; ``zh_CN`` is
+        ``zh_Hans_CN``), so each has one catalog folder. A territory is kept only when written:
+        Babel would turn ``iw`` into ``he_IL``, a folder next to an existing ``locales/he/``.
+        (``no`` and ``nb`` stay two locales, as CLDR has them.)"""
+        text = str(code).strip().replace("-", "_")
         try:
-            return cls(Locale.parse(text.replace("-", "_")))
+            language, territory, script, variant = parse_locale(text)[:4]
+            alias = get_global("language_aliases").get(language)
+            if alias:  # CLDR's replacement of a deprecated language code (it may carry a script)
+                language, _, alias_script, _ = parse_locale(alias)[:4]
+                script = script or alias_script
+            loc = Locale.parse("_".join(p for p in (language, script, territory, variant) if p))
+            if territory is None and loc.territory:  # a likely territory Babel added: not the user's
+                loc = Locale(loc.language, script=loc.script, variant=loc.variant)
+            return cls(loc)
         except (UnknownLocaleError, ValueError, TypeError) as exc:
             raise ConfigError(f"unknown locale {code!r} ({exc})") from None
 
@@ -142,3 +156,30 @@ def use_facts(path: Path, locales: tuple[SiteLocale, ...]) -> None:
             fsio.write_text(path, json.dumps({"babel": babel.__version__, "locales": facts}, ensure_ascii=False,
                                              sort_keys=True, indent=1) + "\n")
     _known.update(facts)
+
+
+def unowned_folders(names: list[str], locales: tuple[SiteLocale, ...]) -> list[str]:
+    """One warning per catalog folder (``locales/<name>/``) that no configured locale owns: its
+    catalogs are neither updated nor published. Says which configured locale it is another spelling
+    of, or shares a language with, so the fix (``git mv``) is plain. `templates` is not a locale."""
+    owners = {loc.gettext: loc for loc in locales}
+    warnings = []
+    for name in sorted(names):
+        if name == "templates" or name in owners:
+            continue
+        try:
+            spelled = SiteLocale.parse(name)
+        except ConfigError:
+            spelled = None
+        hint = ""
+        if spelled is not None and spelled.gettext in owners:
+            target = spelled.gettext
+            hint = (f"; it is another spelling of {target}: move its catalogs with"
+                    f" git mv locales/{name}/LC_MESSAGES/*.po locales/{target}/LC_MESSAGES/")
+        elif spelled is not None:
+            same = [g for g, loc in owners.items() if loc.babel.language == spelled.babel.language]
+            if same:
+                hint = f"; the configured locale of that language is {', '.join(same)} (locales/{same[0]}/)"
+        warnings.append(f"locales/{name}/: warning: no configured locale owns this folder, so its catalogs are"
+                        f" not updated or published{hint}")
+    return warnings

@@ -58,6 +58,10 @@ class Project:
         folders = [self.root / "locales" / "templates", *(self.root / "locales").glob("*/LC_MESSAGES")]
         return [f for f in folders if f.is_dir()]
 
+    def locale_folders(self) -> list[str]:
+        """The names of the folders under locales/ that hold an LC_MESSAGES folder (configured or not)."""
+        return sorted(f.parent.name for f in (self.root / "locales").glob("*/LC_MESSAGES") if f.is_dir())
+
     def catalogs(self, locale: str) -> list[Path]:
         folder = self.root / "locales" / locale / "LC_MESSAGES"
         return sorted(folder.glob("*.po")) if folder.is_dir() else []

@@ -185,7 +185,7 @@ class Housekeeping:
         from pipeline.config import record_checked
         from pipeline.fsio import ensure_writable_folder, sweep_temporaries
         from pipeline.jobs.state import compile_code, reopen_stale, sweep_after_killed_jobs
-        from pipeline.locales import use_facts
+        from pipeline.locales import unowned_folders, use_facts
         from pipeline.runtime import RunLockError, claim
 
         project = self.project
@@ -202,6 +202,8 @@ class Housekeeping:
         compile_code()
         record_checked(project.config_checked, self.settings)
         use_facts(project.locale_facts, self.settings.all_locales)
+        for warning in unowned_folders(project.locale_folders(), self.settings.locales):
+            print(warning, file=sys.stderr)
         # rerun every job whose inputs changed by content, or whose files are missing or were edited
         reopen_stale(project, self.jobs)
 
