@@ -3,7 +3,7 @@
 The sub-packages follow the data flow; each says in its ``__init__`` what it holds:
 
     copydeck/   source/<page>.txt -> Page (the typed model) -> segments
-    catalogs/   Page -> locales/templates/<page>.pot; .pot + .po -> refreshed .po; check mode
+    catalogs/   Page -> locales/templates/LC_MESSAGES/<page>.pot; .pot + .po -> refreshed .po; check mode
     drafts/     empty entries -> fuzzy drafts from translation memory and machine translation
     review/     what reviewers did: QA findings, review state, what may be published, the report
     site/       published catalogs -> output/site/ (pages, sitemap), and the audit of a web root

@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current)")
     parser.add_argument("--log", type=Path, help="also write messages to this file")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("extract", help="source pages -> locales/templates/*.pot")
+    commands.add_parser("extract", help="source pages -> locales/templates/LC_MESSAGES/*.pot")
     update = commands.add_parser("update", help="merge templates into catalogs: one locale, or a group of them")
     which = update.add_mutually_exclusive_group(required=True)
     which.add_argument("--locale")

@@ -3,7 +3,7 @@
     source/<page>.txt                          copy decks (the source of truth)
     config/config.yaml                         settings
     config/glossary/<gettext>.csv              termbases for QA
-    locales/templates/<page>.pot               templates (generated)
+    locales/templates/LC_MESSAGES/<page>.pot   templates (generated; where Weblate's discovery looks)
     locales/<gettext>/LC_MESSAGES/<page>.po    translations (translators own them)
     output/site/<lang>/<slug>/index.html       the deployable web root
     output/site/sitemap.xml, output/site/assets/site.css
@@ -48,14 +48,27 @@ class Project:
         return sorted(p.stem for p in self.source_dir.glob("*.txt") if p.is_file())
 
     def template(self, page: str) -> Path:
-        return self.root / "locales" / "templates" / f"{page}.pot"
+        return self.templates_folder / f"{page}.pot"
+
+    @property
+    def templates_folder(self) -> Path:
+        """locales/templates/LC_MESSAGES: beside the catalogs' locales/<locale>/LC_MESSAGES, where
+        Weblate's discovery (translation-finder) finds each page's template for its file mask
+        locales/*/LC_MESSAGES/<page>.po. Earlier versions kept them in locales/templates/."""
+        return self.root / "locales" / "templates" / "LC_MESSAGES"
+
+    @property
+    def old_templates_folder(self) -> Path:
+        """Where earlier versions kept templates (the extract job removes the ones it generated there)."""
+        return self.root / "locales" / "templates"
 
     def catalog(self, locale: str, page: str) -> Path:
         return self.root / "locales" / locale / "LC_MESSAGES" / f"{page}.po"
 
     def catalog_folders(self) -> list[Path]:
-        """locales/templates and every locales/<locale>/LC_MESSAGES there is (configured or not)."""
-        folders = [self.root / "locales" / "templates", *(self.root / "locales").glob("*/LC_MESSAGES")]
+        """Every locales/<locale>/LC_MESSAGES there is (configured or not), locales/templates/LC_MESSAGES
+        among them."""
+        folders = sorted((self.root / "locales").glob("*/LC_MESSAGES"))
         return [f for f in folders if f.is_dir()]
 
     def locale_folders(self) -> list[str]:

@@ -63,4 +63,4 @@ def test_a_job_a_cluster_executor_starts_runs_beside_the_main_run(project):
     finally:
         runtime.release_claim()
     assert result.returncode == 0, result.stdout[-1500:] + result.stderr[-1500:]
-    assert (project / "locales" / "templates" / "iv-ketamine-infusion.pot").is_file()
+    assert (project / "locales" / "templates" / "LC_MESSAGES" / "iv-ketamine-infusion.pot").is_file()

@@ -23,7 +23,7 @@ def test_cold_build_publishes_english_only_with_valid_catalogs(project):
     assert check_site(project / "output" / "site", "https://clinic.example") == []
     catalogs = sorted((project / "locales").glob("*/LC_MESSAGES/*.po"))
     assert [p.parts[-3] for p in catalogs] == sorted(["es", "fr", "de", "it", "pt_BR", "pl", "ar"])
-    for path in catalogs + [project / "locales" / "templates" / "iv-ketamine-infusion.pot"]:
+    for path in catalogs + [project / "locales" / "templates" / "LC_MESSAGES" / "iv-ketamine-infusion.pot"]:
         result = msgfmt_check(path)
         assert result.returncode == 0, result.stderr
         if path.suffix == ".po":
@@ -96,7 +96,8 @@ def test_check_mode_builds_nothing_and_fails_on_stale_catalogs(project):
     stale = snakemake(project, "check", check=False)
     text = stale.stdout + stale.stderr
     assert stale.returncode != 0
-    assert "locales/templates/iv-ketamine-infusion.pot: out of date with source/iv-ketamine-infusion.txt" in text
+    pot = "locales/templates/LC_MESSAGES/iv-ketamine-infusion.pot"
+    assert f"{pot}: out of date with source/iv-ketamine-infusion.txt" in text
     assert "locales/es/LC_MESSAGES/iv-ketamine-infusion.po: out of date" in text and "run 'snakemake all'" in text
     assert "Headache or migraine" not in (project / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
                                           ).read_text("utf-8")

@@ -52,7 +52,7 @@ def test_deleting_the_web_root_rebuilds_every_page(project):
 
 def test_a_deleted_template_is_written_again(project):
     snakemake(project, "all")
-    pot = project / "locales" / "templates" / "iv-ketamine-infusion.pot"
+    pot = project / "locales" / "templates" / "LC_MESSAGES" / "iv-ketamine-infusion.pot"
     text = pot.read_bytes()
     pot.unlink()
     snakemake(project, "all")

@@ -619,7 +619,7 @@ class PublishGate(RuleBasedStateMachine):
         if lang not in self.locales:
             return [f"{where}: locale {lang} is not configured"]
         reviewed = gettext_reviewed(self.root / "locales" / lang / "LC_MESSAGES" / f"{page}.po")
-        template = read_catalog(self.root / "locales" / "templates" / f"{page}.pot")
+        template = read_catalog(self.root / "locales" / "templates" / "LC_MESSAGES" / f"{page}.pot")
         missing = [m.msgid for m in template.live if m.msgid and m.key not in reviewed]
         shown = set(MARKER.findall(path.read_text("utf-8")))
         allowed = {found for text in reviewed.values() for found in MARKER.findall(text) if found[0] == "R"}

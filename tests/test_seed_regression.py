@@ -18,7 +18,7 @@ PAGE = "iv-ketamine-infusion"
 
 
 def _committed_catalogs() -> list[Path]:
-    template = PROJECT / "locales" / "templates" / f"{PAGE}.pot"
+    template = PROJECT / "locales" / "templates" / "LC_MESSAGES" / f"{PAGE}.pot"
     return [template, *sorted((PROJECT / "locales").glob(f"*/LC_MESSAGES/{PAGE}.po"))]
 
 

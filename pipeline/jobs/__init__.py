@@ -1,6 +1,6 @@
 """The jobs Snakemake runs, one module per rule (the stages they call live in the sibling packages).
 
-    extract.py   source/*.txt -> locales/templates/*.pot                 (rule extract)
+    extract.py   source/*.txt -> locales/templates/LC_MESSAGES/*.pot     (rule extract)
     update.py    templates -> merged, pre-filled catalogs, publish state  (rule update, per locale group)
     render.py    catalogs -> output/site/ pages and output/preview/       (rule render, per shard of pages)
     sitewide.py  sitemap, robots.txt, stylesheets, status report, problems (rule site)

@@ -1,4 +1,4 @@
-"""Job `extract`: source/*.txt -> locales/templates/*.pot; manifest output/.state/extract.json."""
+"""Job `extract`: source/*.txt -> locales/templates/LC_MESSAGES/*.pot; manifest output/.state/extract.json."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from pipeline import fsio
 from pipeline.catalogs import catalogcache
-from pipeline.catalogs.template import creation_date, same_but_date, template_for
+from pipeline.catalogs.template import creation_date, generated_here, same_but_date, template_for
 from pipeline.config import Settings
 from pipeline.copydeck.parse import parse_deck
 from pipeline.errors import PipelineError
@@ -72,10 +72,21 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
     _check_source_slugs(project, pages, errors)
     for stale in sorted(set(old) - set(pages)):
         fsio.remove(project.template(stale), project.root)
+    _remove_old_templates(project)
     save_manifest(project.extract_manifest, {"pages": pages})
     record.save(project.ledger("extract"))
     progress.finish(f"{len(names):,} pages read, {len(errors):,} with a problem")
     return errors
+
+
+def _remove_old_templates(project: Project) -> None:
+    """Templates moved to locales/templates/LC_MESSAGES/ (Weblate finds them there): the ones
+    this pipeline generated at the old place go; a file someone else put there stays."""
+    folder = project.old_templates_folder
+    for pot in sorted(folder.glob("*.pot")) if folder.is_dir() else []:
+        data = fsio.read_bytes(pot)
+        if data is not None and generated_here(data):
+            fsio.remove(pot, project.root)
 
 
 def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[str]) -> None:
