@@ -13,8 +13,9 @@ APT_PACKAGES := gettext apertium apertium-eng-spa apertium-eng-cat apertium-en-g
 all: setup
 	$(BIN)/snakemake all
 
+# One worker per core; a test file stays on one worker (its module fixtures are built once).
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 setup: $(VENV)/.installed system-deps
 

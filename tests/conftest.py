@@ -36,10 +36,29 @@ def msgcat(path: Path) -> bytes:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """A project in a temporary folder: the workflow (Snakefile, profiles, envs) and the test project's
-    configuration and seed page (machine translation off)."""
+    configuration and seed page (machine translation off).
+
+    A test marked ``@pytest.mark.built`` gets it after its first `snakemake all`: a copy of one build
+    made once per test session (per worker), so the suite does not repeat the same cold build dozens
+    of times. The copy has other inodes and ctimes than the build: a rerun that trusted file
+    stamps instead of content would show it."""
     root = tmp_path / "project"
+    if request.node.get_closest_marker("built"):
+        shutil.copytree(request.getfixturevalue("built_once"), root, symlinks=True)
+        return root
+    return new_project(root)
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = new_project(tmp_path_factory.mktemp("built") / "project")
+    snakemake(root, "all")
+    return root
+
+
+def new_project(root: Path) -> Path:
     root.mkdir()
     for name in CODE:
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, root / name)

@@ -27,6 +27,7 @@ def output_of(result) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("corrupt, line, message", [
     (lambda t: t.replace('msgid "Headache"', 'msgid "Headache'), None, "end-of-line within string"),
     (lambda t: t + '\nmsgid "Headache"\nmsgstr "Dolor"\n', None, "duplicate message definition"),
@@ -36,7 +37,6 @@ def output_of(result) -> str:
     (lambda t: t.replace("Headache", "Headache \udcff"), None, "invalid multibyte sequence"),
 ])
 def test_broken_catalog_is_reported_left_untouched_and_the_rest_builds(project, corrupt, line, message):
-    snakemake(project, "all")
     path = project / PO
     text = corrupt(path.read_text("utf-8"))
     path.write_bytes(text.encode("utf-8", "surrogateescape"))
@@ -54,8 +54,8 @@ def test_broken_catalog_is_reported_left_untouched_and_the_rest_builds(project, 
     assert (project / "output" / "site" / "en-gb" / "second-page" / "index.html").exists()
 
 
+@pytest.mark.built
 def test_an_editor_save_in_another_layout_is_not_rewritten(project):
-    snakemake(project, "all")
     path = project / PO
     saved = subprocess.run([need("msgcat"), "--no-wrap", str(path)], capture_output=True, check=True).stdout
     assert saved != path.read_bytes()  # a different, valid layout (as some editors write)
@@ -64,8 +64,8 @@ def test_an_editor_save_in_another_layout_is_not_rewritten(project):
     assert path.read_bytes() == saved
 
 
+@pytest.mark.built
 def test_source_edits_move_delete_return_on_the_real_pipeline(project):
-    snakemake(project, "all")
     review_all(project / PO, "infusion-de-ketamina-iv")
     source = project / "source" / "iv-ketamine-infusion.txt"
     original = source.read_text("utf-8")
@@ -91,8 +91,8 @@ def test_source_edits_move_delete_return_on_the_real_pipeline(project):
     assert back["Headache"].msgstr == "ES Headache" and not back["Headache"].obsolete and not back["Headache"].fuzzy
 
 
+@pytest.mark.built
 def test_a_catalog_saved_during_the_update_is_not_overwritten(project):
-    snakemake(project, "all")
     proj = Project(project)
     settings = load_settings(proj.config_file)
     path = project / PO

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import msgcat, msgfmt_check, snakemake
 from helpers import review_all, set_fuzzy
 
@@ -17,8 +18,8 @@ def pages(root):
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
 
 
+@pytest.mark.built
 def test_cold_build_publishes_english_only_with_valid_catalogs(project):
-    snakemake(project, "all")
     assert pages(project) == ["en-gb/iv-ketamine-infusion/index.html"]
     assert check_site(project / "output" / "site", "https://clinic.example") == []
     catalogs = sorted((project / "locales").glob("*/LC_MESSAGES/*.po"))
@@ -33,8 +34,8 @@ def test_cold_build_publishes_english_only_with_valid_catalogs(project):
     assert "Nothing to be done" in rerun.stdout + rerun.stderr
 
 
+@pytest.mark.built
 def test_reviewing_a_locale_publishes_it_and_one_fuzzy_entry_withdraws_it(project):
-    snakemake(project, "all")
     po = project / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
     review_all(po, ES_SLUG)
     snakemake(project, "all")

@@ -102,10 +102,10 @@ def test_hostile_translations_are_text_in_pages_and_previews(project):
     assert check_site(output / "site") == []
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("slug", ["..", "../../etc", "a/b", "a\\b", "/abs", "a\x00b", "x" * 201, "ａｂ", "a․b",
                                   "Ketamina", "a b", "%2e%2e"])
 def test_hostile_slugs_stay_unpublished_and_write_nothing_elsewhere(project, slug):
-    snakemake(project, "all")
     before = {p for p in project.parent.rglob("*")}
     po = project / ES_PO
     catalog = read_po(po.read_bytes(), ES_PO)
@@ -268,8 +268,8 @@ def test_the_mt_cache_stays_consistent_under_concurrent_writers(tmp_path):
     assert len(found) == 500 and all(found[f"text {i}"] == f"texto {i}" for i in range(500))
 
 
+@pytest.mark.built
 def test_a_full_disk_is_a_clear_error_and_leaves_no_partial_file(project):
-    snakemake(project, "all")
     catalogs = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
     site = project / "output" / "site"
     shutil.rmtree(site)

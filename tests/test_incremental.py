@@ -6,11 +6,12 @@ import os
 import shutil
 import subprocess
 
+import pytest
 from conftest import ROOT, need, snakemake
 
 
+@pytest.mark.built
 def test_nothing_changed_runs_no_job(project):
-    snakemake(project, "all")
     again = snakemake(project, "all")
     assert "Nothing to be done" in again.stdout + again.stderr
 
@@ -37,8 +38,8 @@ def test_a_new_version_of_the_package_rebuilds_what_it_makes(project, tmp_path):
     assert "Nothing to be done" in run()
 
 
+@pytest.mark.built
 def test_deleting_the_web_root_rebuilds_every_page(project):
-    snakemake(project, "all")
     site = project / "output" / "site"
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     shutil.rmtree(site)
@@ -50,8 +51,8 @@ def test_deleting_the_web_root_rebuilds_every_page(project):
     assert "Nothing to be done" in snakemake(project, "all").stderr
 
 
+@pytest.mark.built
 def test_a_deleted_template_is_written_again(project):
-    snakemake(project, "all")
     pot = project / "locales" / "templates" / "LC_MESSAGES" / "iv-ketamine-infusion.pot"
     text = pot.read_bytes()
     pot.unlink()
@@ -59,8 +60,8 @@ def test_a_deleted_template_is_written_again(project):
     assert pot.read_bytes() == text
 
 
+@pytest.mark.built
 def test_a_body_edit_rewrites_only_that_page_not_the_sitemap(project):
-    snakemake(project, "all")
     site = project / "output" / "site"
     before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
     source = project / "source" / "iv-ketamine-infusion.txt"
@@ -70,8 +71,8 @@ def test_a_body_edit_rewrites_only_that_page_not_the_sitemap(project):
     assert touched == {"en-gb/iv-ketamine-infusion/index.html"}
 
 
+@pytest.mark.built
 def test_the_state_folder_can_be_deleted(project):
-    snakemake(project, "all")
     folders = ("output/site", "output/preview", "output/reports", "locales")
     before = {p: p.read_bytes() for f in folders for p in (project / f).rglob("*") if p.is_file()}
     shutil.rmtree(project / "output" / ".state")
@@ -79,9 +80,9 @@ def test_the_state_folder_can_be_deleted(project):
     assert {p: p.read_bytes() for f in folders for p in (project / f).rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.built
 def test_an_empty_catalog_is_written_again(project):
     """A new catalog is not fsynced (it holds nobody's work): after a power cut it may be empty."""
-    snakemake(project, "all")
     po = project / "locales" / "de" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
     text = po.read_bytes()
     po.write_bytes(b"")

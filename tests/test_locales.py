@@ -73,10 +73,10 @@ def test_two_spellings_of_one_locale_are_one_locale_in_the_configuration():
         settings_from_dict({"locales": ["he", "iw"]})
 
 
+@pytest.mark.built
 def test_an_alias_in_the_configuration_uses_the_existing_folder_and_orphans_are_warned_once(project):
     """Configuring `iw` must use locales/he/ (not create locales/he_IL/ beside it); a folder no
     configured locale owns is named once per run, with the fix."""
-    snakemake(project, "all")
     config = project / "config" / "config.yaml"
     config.write_text(config.read_text() + "locales: [iw, es]\n")
     hebrew = project / "locales" / "he" / "LC_MESSAGES"

@@ -56,8 +56,8 @@ def _entry_line(po, msgstr_line):
     return start
 
 
+@pytest.mark.built
 def test_previews_for_every_locale_are_marked_noindex_and_never_deployed(project):
-    snakemake(project, "all")
     review_all(project / ES_PO, "infusion-de-ketamina-iv")
     po = project / "locales" / "fr" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
     text = po.read_text("utf-8")
@@ -79,8 +79,8 @@ def test_previews_for_every_locale_are_marked_noindex_and_never_deployed(project
     assert not list((project / "output" / "site").rglob("preview*"))
 
 
+@pytest.mark.built
 def test_status_page_and_a_preview_render_in_chromium(project, tmp_path):
-    snakemake(project, "all")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = project / "output" / "reports" / "status.html"
     dom = chromium("--dump-dom", report.as_uri(), profile=tmp_path / "p1")

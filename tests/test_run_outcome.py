@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import snakemake
 from helpers import review_all
 
@@ -70,8 +71,8 @@ def test_run_outcome_summary_counts_each_locale_and_ends_every_run_even_with_not
     assert "es: 1 published" in summary(published)
 
 
+@pytest.mark.built
 def test_run_outcome_blocking_finding_prints_as_an_error_once_and_the_summary_names_the_version(project):
-    snakemake(project, "all")
     po = project / ES_PO
     review_all(po, ES_SLUG)
     line = edit(po, DOSE, DOSE.replace("24 hours", "48 horas"))
@@ -87,8 +88,8 @@ def test_run_outcome_blocking_finding_prints_as_an_error_once_and_the_summary_na
     assert not [dump for dump in DUMPS if dump in text], text
 
 
+@pytest.mark.built
 def test_run_outcome_warnings_print_once_as_warnings_and_not_again_for_unchanged_pages(project):
-    snakemake(project, "all")
     po = project / ES_PO
     review_all(po, ES_SLUG)
     line = edit(po, 'msgstr "ES Headache"', 'msgstr "ES  Headache"')
@@ -100,10 +101,10 @@ def test_run_outcome_warnings_print_once_as_warnings_and_not_again_for_unchanged
     assert "Nothing to be done" in output(again) and warning not in output(again)
 
 
+@pytest.mark.built
 def test_run_outcome_finding_lines_stay_true_after_the_pipeline_rewrites_the_catalog(project):
     """The pipeline rewrites a reviewed catalog (a new source line): findings name the lines of the file as
     written, also in later runs that read the catalog from the parsed-catalog cache."""
-    snakemake(project, "all")
     po = project / ES_PO
     review_all(po, ES_SLUG)
     edit(po, DOSE, DOSE.replace("24 hours", "48 horas"))
@@ -121,8 +122,8 @@ def test_run_outcome_finding_lines_stay_true_after_the_pipeline_rewrites_the_cat
         assert not re.search(r"\.po:0\b", output(result)), change
         (project / "source" / "other-page.txt").write_text(text.replace(f"URL Slug: {PAGE}", "URL Slug: other"))
 
+@pytest.mark.built
 def test_run_outcome_check_fails_on_a_reviewed_blocking_finding_not_on_unreviewed_work(project):
-    snakemake(project, "all")
     assert snakemake(project, "check").returncode == 0  # every locale is unreviewed work: not a failure
     po = project / ES_PO
     review_all(po, ES_SLUG)
