@@ -10,10 +10,12 @@ import pytest
 from conftest import SEED, need, snakemake
 from helpers import review_all
 
-from pipeline.drafts.engines import ApertiumEngine, apertium_modes
+from pipeline.drafts.engines import ApertiumEngine, apertium_modes, unmarked
 from pipeline.drafts.masks import mask, protected_pattern
 from pipeline.drafts.memory import Memory
-from pipeline.drafts.prefill import Outcome, fill_from_memory, slugify
+from pipeline.drafts.mtcache import Cache
+from pipeline.drafts.prefill import Outcome, fill_from_machine, fill_from_memory, slugify
+from pipeline.drafts.provenance import machine_origin, pivot_leftovers
 from pipeline.po.catalog import Catalog, Message
 from pipeline.po.pofile import read_po
 
@@ -103,7 +105,7 @@ def test_pipeline_drafts_es_fr_by_machine_de_from_memory_and_publishes_nothing(a
         catalog = read_po((project / "locales" / code / "LC_MESSAGES" / "iv-ketamine-infusion.po").read_bytes(), code)
         drafted = [m for m in catalog.live if m.msgstr]
         assert len(drafted) >= 0.95 * len(catalog.live)
-        assert all(m.fuzzy and f"machine translation: {engine}" in m.translator_comments for m in drafted)
+        assert all(m.fuzzy and machine_origin(m) == engine for m in drafted)
     first_calls = calls.read_text().count("-f html")
     assert first_calls == 3  # one process per pair and locale, for both pages together: es, es->fr (2)
     review_all(project / "locales" / "de" / "LC_MESSAGES" / "other-page.po", "andere-seite", prefix="DE")
@@ -122,3 +124,36 @@ def test_pipeline_drafts_es_fr_by_machine_de_from_memory_and_publishes_nothing(a
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in project.rglob("*") if p.is_file()
              and ".snakemake" not in p.parts}
     assert before == after and calls.read_text().count("-f html") == first_calls
+
+
+def test_unknown_word_marks_come_off_and_name_the_words():
+    assert unmarked("Perfusion de *kétamine *infusión, *infusión ZXQ0QXZ") == (
+        "Perfusion de kétamine infusión, infusión ZXQ0QXZ", ("kétamine", "infusión"))
+    assert unmarked("5 * 3 = 15, nothing marked") == ("5 * 3 = 15, nothing marked", ())
+
+
+def test_words_the_pivot_left_are_named_in_the_draft_and_the_sources_own_are_not(tmp_path):
+    """English -> Spanish -> French: a word the es-fr pair did not know stays Spanish; the draft's
+    provenance comment names it (QA's `pivot` check reads it). Names of the source ("ketamine",
+    unknown to every pair) and masked text are not leftovers."""
+    need_apertium("eng-spa", "es-fr")
+    engine = ApertiumEngine(("eng-spa", "es-fr"))
+    assert engine.marks_unknown and not ApertiumEngine(("eng-spa",)).marks_unknown
+    catalog = Catalog(messages=(Message("IV Ketamine Infusion", msgctxt="page title"),
+                                Message("iv-ketamine-infusion", msgctxt="URL slug"),
+                                Message("Take 0.5 mg/kg of ketamine.")))
+    cache = Cache(tmp_path / "mt.sqlite", engine.provider, engine.engine, "en_GB", "fr")
+    try:
+        drafted = fill_from_machine({"p": catalog}, engine, cache, PATTERN, Outcome())["p"].by_key()
+        again = fill_from_machine({"p": catalog}, engine, cache, PATTERN, Outcome())["p"].by_key()
+    finally:
+        cache.close()
+    assert again == drafted  # the answers the cache keeps carry the marks too
+    title, slug, dose = (drafted[k] for k in (("page title", "IV Ketamine Infusion"),
+                                               ("URL slug", "iv-ketamine-infusion"),
+                                               (None, "Take 0.5 mg/kg of ketamine.")))
+    assert pivot_leftovers(title) == ("Infusión",) and "Infusión" in title.msgstr
+    assert pivot_leftovers(slug) == ("infusión",) and "infusión" in slug.msgstr
+    assert machine_origin(slug) == "apertium eng-spa | es-fr"
+    assert not {"ketamine", "Ketamine", "ZXQ0QXZ"} & {w for m in drafted.values() for w in pivot_leftovers(m)}
+    assert "0.5 mg/kg" in dose.msgstr and all(m.fuzzy for m in drafted.values())

@@ -174,3 +174,18 @@ def test_masking_and_qa_read_one_unit_table():
         for spelling in spellings:
             masked = mask(f"Give 2 {spelling} now.", pattern)
             assert masked.spans == (f"2 {spelling}",), spelling
+
+
+def test_a_word_the_pivot_left_is_flagged_until_the_reviewer_translates_it():
+    note = "machine translation: apertium eng-spa | es-fr; pivot leftovers: infusión"
+    checker = Checker(EN, SiteLocale.parse("fr"), (), ())
+    left = Message("iv-ketamine-infusion", "iv-ketamine-infusión", msgctxt="URL slug", translator_comments=(note,))
+    fixed = Message("iv-ketamine-infusion", "perfusion-de-ketamine-iv", msgctxt="URL slug", translator_comments=(note,))
+    found = checker.entry(left)
+    assert [(f.check, f.blocking) for f in found] == [("pivot", False)]
+    assert "'infusión'" in found[0].message and "apertium eng-spa | es-fr" in found[0].message
+    assert "French" in found[0].message
+    assert checker.entry(fixed) == []
+    accepted = Message(left.msgid, left.msgstr, msgctxt="URL slug",
+                       translator_comments=(note, "qa-accept: pivot the clinic's brand keeps the accent"))
+    assert [f.accepted for f in checker.entry(accepted)] == ["the clinic's brand keeps the accent"]

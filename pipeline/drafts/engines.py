@@ -61,6 +61,9 @@ class Engine(Protocol):
     @property
     def origin(self) -> str: ...  # for the translator comment
 
+    @property
+    def marks_unknown(self) -> bool: ...  # its answers mark unknown words with '*' (see `unmarked`)
+
     def translate(self, texts: list[str]) -> list[str]: ...
 
 
@@ -111,16 +114,27 @@ class ApertiumEngine:
         return "apertium " + " | ".join(self.chain)
 
     @property
+    def marks_unknown(self) -> bool:
+        return len(self.chain) > 1
+
+    @property
     def engine(self) -> str:
         versions = [_package_version(APERTIUM_PACKAGES[m]) for m in self.chain]
-        return " | ".join(f"{m}={v}" for m, v in zip(self.chain, versions, strict=True))
+        marks = " | unknown marked" if self.marks_unknown else ""  # answers cached before marks: not reused
+        return " | ".join(f"{m}={v}" for m, v in zip(self.chain, versions, strict=True)) + marks
 
     def translate(self, texts: list[str]) -> list[str]:
-        """All texts through one pipeline of apertium processes, one <p> per text (HTML format)."""
+        """All texts through one pipeline of apertium processes, one <p> per text (HTML format).
+
+        Through a pivot (English -> Spanish -> French), the last pair marks the words it did not know
+        (``*infusión``): a Spanish word the pivot produced and the second pair could not translate,
+        left in the French draft. `unmarked` takes the marks off and names those words."""
         if not texts:
             return []
         document = "".join(f"<p>{html.escape(t, quote=False)}</p>\n" for t in texts)
-        command = " | ".join(f"apertium -u -f html {m}" for m in self.chain)
+        last = len(self.chain) - 1
+        command = " | ".join(f"apertium {'' if i == last and self.marks_unknown else '-u '}-f html {m}"
+                             for i, m in enumerate(self.chain))
         result = subprocess.run(["bash", "-o", "pipefail", "-c", command], input=document.encode("utf-8"),
                                 capture_output=True, check=False, timeout=3600)
         if result.returncode != 0:
@@ -134,6 +148,16 @@ class ApertiumEngine:
 def _clean(text: str) -> str:
     # '#' marks a word Apertium could not generate; '@' one transfer could not handle.
     return re.sub(r"(?<!\w)[#@](?=\w)", "", " ".join(text.split()))
+
+
+UNKNOWN = re.compile(r"(?<![\w*])\*(\w[\w'’-]*)")  # a word the last pair of a pivot chain did not know
+
+
+def unmarked(text: str) -> tuple[str, tuple[str, ...]]:
+    """An answer without Apertium's unknown-word marks, and the words that carried one (in order,
+    once each). Answers of other engines carry no marks and come back as they are."""
+    words = tuple(dict.fromkeys(UNKNOWN.findall(text)))
+    return (UNKNOWN.sub(r"\1", text), words) if words else (text, ())
 
 
 @cache
@@ -152,6 +176,7 @@ def _package_version(package: str) -> str:
 class DeepTranslatorEngine:
     provider = "deep-translator"
     batch_size = 10  # drafts are cached after each small batch, so a failure keeps what was done
+    marks_unknown = False
 
     def __init__(self, settings: MachineTranslation, source: SiteLocale, target: SiteLocale) -> None:
         if settings.provider not in DEEP_TRANSLATOR_ENGINES:

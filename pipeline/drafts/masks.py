@@ -28,7 +28,7 @@ class Masked:
             if result.count(token) != 1:
                 return None
             result = result.replace(token, original)
-        if _PLACEHOLDER.search(result):
+        if PLACEHOLDER.search(result):
             return None
         return result
 
@@ -37,7 +37,7 @@ def placeholder(i: int) -> str:
     return f"ZXQ{i}QXZ"  # an unknown word to every engine; survives tokenisers and transfer
 
 
-_PLACEHOLDER = re.compile(r"ZXQ\d+QXZ")
+PLACEHOLDER = re.compile(r"ZXQ\d+QXZ")
 
 
 def protected_pattern(terms: Iterable[str]) -> re.Pattern[str]:

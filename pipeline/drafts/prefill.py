@@ -15,8 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from pipeline.drafts.engines import Engine, EngineError
-from pipeline.drafts.masks import Masked, mask
+from pipeline.drafts.engines import Engine, EngineError, unmarked
+from pipeline.drafts.masks import PLACEHOLDER, Masked, mask
 from pipeline.drafts.memory import Memory
 from pipeline.drafts.mtcache import Cache
 from pipeline.drafts.provenance import machine_note, memory_note, provenance_comment
@@ -82,10 +82,11 @@ def fill_from_machine(catalogs: dict[str, Catalog], engine: Engine, cache: Cache
         progress.advance(len(chunk))
     progress.finish(f"{len(missing):,} entries sent to {engine.provider}, {progress.done:,} answered"
                     f" ({len(results):,} drafts with the cache's)")
-    return {page: _apply(catalog, results, pattern, engine.origin, outcome) for page, catalog in catalogs.items()}
+    return {page: _apply(catalog, results, pattern, engine.origin, engine.marks_unknown, outcome)
+            for page, catalog in catalogs.items()}
 
 
-def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], origin: str,
+def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], origin: str, marks: bool,
            outcome: Outcome) -> Catalog:
     messages = []
     for m in catalog.messages:
@@ -93,18 +94,30 @@ def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], 
             messages.append(m)
             continue
         masked = mask(engine_text(m), pattern)
-        draft = masked.restore(results[masked.text]) if masked.text in results else None
-        if masked.text in results and draft is None:
+        answer, unknown = results.get(masked.text, ""), ()
+        if marks and answer:
+            answer, unknown = unmarked(answer)
+        draft = masked.restore(answer) if answer else None
+        if answer and draft is None:
             outcome.masks_lost += 1
         if not draft:
             messages.append(m)
             continue
+        left = leftovers(m, unknown)
         if m.msgctxt == "URL slug":
             draft = slugify(draft)
+            left = tuple(dict.fromkeys(w.lower() for w in left))  # as the slug spells them
         outcome.machine += 1
         messages.append(replace(m.with_fuzzy(True), msgstr=draft,
-                                translator_comments=_noted(m, machine_note(origin))))
+                                translator_comments=_noted(m, machine_note(origin, left))))
     return replace(catalog, messages=tuple(messages))
+
+
+def leftovers(m: Message, unknown: tuple[str, ...]) -> tuple[str, ...]:
+    """Of the words the last pair of a pivot chain did not know, those that are not the source's own
+    (a name such as "ketamine" passes through every pair unknown) nor a mask's placeholder."""
+    own = {w.casefold() for w in re.findall(r"\w+", engine_text(m))}
+    return tuple(w for w in unknown if w.casefold() not in own and not PLACEHOLDER.fullmatch(w))
 
 
 def _usable(text: str) -> bool:

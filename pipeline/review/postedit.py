@@ -152,9 +152,11 @@ class Drafts:
         return draft_of
 
     def _machine_drafts(self, messages: list[Message]) -> dict[Key, str]:
+        from pipeline.drafts.engines import unmarked
         from pipeline.drafts.masks import mask, protected_pattern
         from pipeline.drafts.mtcache import cached_results
         from pipeline.drafts.prefill import engine_text, slugify
+        from pipeline.drafts.providers import APERTIUM
 
         pattern = protected_pattern(self.do_not_translate)
         masked = {m.key: mask(engine_text(m), pattern) for m in messages}
@@ -164,6 +166,8 @@ class Drafts:
             by_provider = results.get(masked[m.key].text, {})
             origin = (machine_origin(m) or "").split(" ")[0]
             result = by_provider.get(origin) or next(iter(by_provider.values()), None)
+            if result is not None and origin == APERTIUM:  # a pivot chain's answer marks unknown words
+                result = unmarked(result)[0]
             draft = masked[m.key].restore(result) if result is not None else None
             if draft:
                 drafts[m.key] = slugify(draft) if m.msgctxt == "URL slug" else draft

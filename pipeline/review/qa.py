@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from pipeline.drafts.provenance import machine_origin, pivot_leftovers
 from pipeline.errors import PipelineError, Problem
 from pipeline.locales import SiteLocale
 from pipeline.po.catalog import Catalog, Key, Message
@@ -50,6 +51,8 @@ CHECKS = {c.name: c for c in (
     Check("whitespace", False, "leading or trailing whitespace differs from the source; double space"),
     Check("punctuation", False, "the source ends a sentence or question, the translation does not"),
     Check("repeated-word", False, "a word repeated ('de de')"),
+    Check("pivot", False, "a word of the pivot language that machine translation through it left untranslated"
+                          " ('infusión' in French, by way of Spanish) is still in the reviewed text"),
     Check("qa-accept", False, "a qa-accept comment without a reason, or that matches no finding"),
 )}
 
@@ -133,7 +136,7 @@ class Checker:
         self.checks: dict[str, Callable[[Message], Iterator[Issue]]] = {
             "numbers": self.numbers, "protected": self.protected_text, "glossary": self.terms,
             "markup": self.markup, "length": self.length, "whitespace": self.whitespace,
-            "punctuation": self.punctuation, "repeated-word": self.repeated_word,
+            "punctuation": self.punctuation, "repeated-word": self.repeated_word, "pivot": self.pivot,
         }
 
     @cached_property
@@ -159,6 +162,15 @@ class Checker:
         out = [Finding(name, message, at, CHECKS[name].blocking, sub)
                for name, check in self.checks.items() for sub, message in check(m)]
         return accept(out, m.translator_comments)
+
+    def pivot(self, m: Message) -> Iterator[Issue]:
+        """Apertium reaches French, Portuguese and Italian by way of Spanish; a word the second pair
+        did not know stays Spanish (``iv-ketamine-infusión``). The draft's provenance comment names
+        such words; a reviewed text that still has one is worth a second look."""
+        for word in pivot_leftovers(m):
+            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", m.msgstr, flags=re.IGNORECASE):
+                yield None, (f"{word!r} was left untranslated by machine translation through a pivot language"
+                             f" ({machine_origin(m)}): is it {self.target.english_name}?")
 
     # ---------------------------------------------------------------------------- blocking checks
 
