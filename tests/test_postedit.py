@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
 from conftest import need, snakemake
 from helpers import review_all
 
-from pipeline.drafts.provenance import machine_note
+from pipeline.drafts.provenance import MACHINE, machine_note, origin_of
 from pipeline.po.catalog import Catalog, Message
+from pipeline.po.pofile import read_po
 from pipeline.review.postedit import analyse, signoff, unreviewed_reasons
 
 PO = "locales/{}/LC_MESSAGES/iv-ketamine-infusion.po"
@@ -99,3 +101,32 @@ def test_the_threshold_is_configured_and_validated():
     assert settings_from_dict({"review": {"max_unchanged_machine_share": 0.8}}).max_unchanged_machine_share == 0.8
     with pytest.raises(ConfigError, match="max_unchanged_machine_share"):
         settings_from_dict({"review": {"max_unchanged_machine_share": 2}})
+
+
+def test_a_bulk_unfuzzy_is_caught_without_the_mt_cache(project):
+    """The MT cache is not in git: on a fresh clone (a CI machine that deploys) the drafts a reviewer
+    started from are computed again with the Apertium pairs the provenance comments name; a draft
+    no engine here can make again counts as accepted unchanged. Either way nothing is published."""
+    need("apertium")
+    _config(project, ["fr"])
+    snakemake(project, "all")
+    fr = project / PO.format("fr")
+    subprocess.run([need("msgattrib"), "--clear-fuzzy", "-o", str(fr), str(fr)], check=True)
+    shutil.rmtree(project / ".cache")  # a fresh clone of the repository: catalogs, no cache
+    snakemake(project, "all", check=False)
+    state = _status(project, "fr")
+    assert state["published"] is False and state["postedit"]["unchanged_share"] == 1.0
+    assert state["postedit"]["lost_machine"] == 0  # every draft computed again, offline
+    assert (project / ".cache").is_dir()  # and kept
+
+    # Drafts from pairs not installed here (drafted on another machine): not recoverable, fail closed.
+    fr.write_text(fr.read_text("utf-8").replace("apertium eng-spa | es-fr", "apertium eng-fra"), "utf-8")
+    shutil.rmtree(project / ".cache")
+    snakemake(project, "all", check=False)
+    state = _status(project, "fr")
+    machine = [m for m in read_po(fr.read_bytes(), "fr.po").live if m.reviewed and origin_of(m) == MACHINE]
+    assert len(machine) > 60
+    assert state["published"] is False and state["postedit"]["drafted"] == 0
+    assert state["postedit"]["lost_machine"] == len(machine)
+    assert any("could not be recovered" in reason for reason in state["reasons"])
+    assert not (project / "output" / "site" / "fr").exists()
