@@ -12,6 +12,8 @@
     clinic-l10n check                    catalogs up to date, readable, msgfmt-clean; output/ equal to what
                                          today's files give; and the site
     clinic-l10n explain source/x.txt     how a copy deck reads: each line's role, section and segment
+    clinic-l10n sign CATALOG --reviewer "Name <email>"
+                                         a clinical reviewer's sign-off of a catalog's reviewed text
 
 Every command takes --root (the project folder, default: the current one) and --log FILE.
 Errors print as ``path:line: error: message`` and exit 1; a bug prints a traceback.
@@ -55,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check catalogs (up to date, readable, msgfmt-clean) and the built site")
     explain = commands.add_parser("explain", help="print how a copy deck reads: role, section and segment of each line")
     explain.add_argument("deck", type=Path)
+    sign = commands.add_parser("sign", help="sign a catalog's reviewed text (header X-Clinical-Review)")
+    sign.add_argument("catalog", type=Path, help="locales/<locale>/LC_MESSAGES/<page>.po")
+    sign.add_argument("--reviewer", required=True, help='"Name <email>" of the clinical reviewer')
+    sign.add_argument("--date", help="YYYY-MM-DD (default: today, UTC)")
     return parser
 
 
@@ -86,6 +92,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "explain":  # needs no project or configuration
         return _explain(args.deck)
     project = Project(args.root.resolve())
+    if args.command == "sign":
+        return _sign(project, args.catalog, args.reviewer, args.date)
     if args.command == "render":
         from pipeline.jobs.render import is_current
 
@@ -164,6 +172,35 @@ def _explain(deck: Path) -> int:
 
     for line in explain_lines(read_deck(deck, str(deck))):
         print(line)
+    return 0
+
+
+def _sign(project: Project, catalog: Path, reviewer: str, date: str | None) -> int:
+    """Write the sign-off into the catalog's header, refusing a save that raced with it."""
+    import datetime
+
+    from pipeline import fsio
+    from pipeline.review.postedit import SIGNOFF_FIELD, signed_text
+
+    path = catalog if catalog.is_absolute() else Path.cwd() / catalog
+    where = project.relative(path)
+    parts = Path(where).parts
+    if len(parts) != 4 or parts[0] != "locales" or parts[2] != "LC_MESSAGES" or not where.endswith(".po"):
+        raise PipelineError("not a catalog of this project (locales/<locale>/LC_MESSAGES/<page>.po)", where)
+    day = date or datetime.datetime.now(datetime.UTC).date().isoformat()
+    try:
+        datetime.date.fromisoformat(day)
+    except ValueError:
+        raise PipelineError(f"--date {day!r} is not YYYY-MM-DD", where) from None
+    po = fsio.read_bytes(path)
+    pot = fsio.read_bytes(project.template(Path(where).stem))
+    if po is None or pot is None:
+        raise PipelineError("the catalog or its template is missing: run 'snakemake all' first", where)
+    from pipeline.po.pofile import read_po
+
+    signed = signed_text(po, read_po(pot, project.relative(project.template(Path(where).stem))), reviewer, day, where)
+    fsio.write_atomic(path, signed, expect=po)
+    logging.getLogger("clinic_l10n").info("%s: %s set; run 'snakemake all' to publish", where, SIGNOFF_FIELD)
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 from conftest import need, snakemake
@@ -130,3 +131,67 @@ def test_a_bulk_unfuzzy_is_caught_without_the_mt_cache(project):
     assert state["postedit"]["lost_machine"] == len(machine)
     assert any("could not be recovered" in reason for reason in state["reasons"])
     assert not (project / "output" / "site" / "fr").exists()
+
+
+def sign(project, locale, reviewer="Dr Marie Dubois <m.dubois@clinic.example>", date="2026-11-29"):
+    return subprocess.run([sys.executable, "-m", "pipeline", "sign", PO.format(locale), "--reviewer", reviewer,
+                           "--date", date], cwd=project, capture_output=True, text=True)
+
+
+def test_a_signoff_covers_the_reviewed_text_it_was_given_for(project):
+    """`clinic-l10n sign` names the reviewed text in the header; a later change of a reviewed entry
+    (another bulk accept, an edit) is not covered, and the version waits for a new sign-off."""
+    need("apertium")
+    _config(project, ["fr"])
+    snakemake(project, "all")
+    fr = project / PO.format("fr")
+    subprocess.run([need("msgattrib"), "--clear-fuzzy", "-o", str(fr), str(fr)], check=True)
+    before = fr.read_bytes()
+    done = sign(project, "fr")
+    assert done.returncode == 0, done.stderr
+    added = [line for line in fr.read_bytes().split(b"\n") if line not in before.split(b"\n")]
+    assert len(added) == 1 and re.fullmatch(
+        rb'"X-Clinical-Review: Dr Marie Dubois <m.dubois@clinic.example>, 2026-11-29, reviewed [0-9a-f]{12}\\n"',
+        added[0])
+    assert fr.read_bytes().replace(added[0] + b"\n", b"") == before  # nothing else touched
+    snakemake(project, "all", check=False)
+    assert _status(project, "fr")["published"] is True
+
+    text = fr.read_text("utf-8")  # a reviewed entry changed after the sign-off
+    fr.write_text(text.replace('msgctxt "URL slug"\nmsgid "iv-ketamine-infusion"\nmsgstr "',
+                               'msgctxt "URL slug"\nmsgid "iv-ketamine-infusion"\nmsgstr "perfusion-', 1), "utf-8")
+    assert fr.read_text("utf-8") != text
+    snakemake(project, "all", check=False)
+    state = _status(project, "fr")
+    assert state["published"] is False
+    assert any("covers another revision" in reason and "clinic-l10n sign" in reason for reason in state["reasons"])
+    assert sign(project, "fr").returncode == 0
+    snakemake(project, "all", check=False)
+    assert _status(project, "fr")["published"] is True
+
+
+def test_a_hand_written_signoff_older_than_the_catalogs_revision_is_stale(project):
+    need("apertium")
+    _config(project, ["fr"])
+    snakemake(project, "all")
+    fr = project / PO.format("fr")
+    subprocess.run([need("msgattrib"), "--clear-fuzzy", "-o", str(fr), str(fr)], check=True)
+    header = '"X-Clinical-Review: Dr Marie Dubois <m.dubois@clinic.example>, 2026-11-29\\n"\n'
+    text = re.sub(r'"PO-Revision-Date: [^"]*"', r'"PO-Revision-Date: 2026-12-03 10:00+0000\\n"', fr.read_text("utf-8"))
+    fr.write_text(text.replace('"X-Generator:', header + '"X-Generator:'), "utf-8")
+    snakemake(project, "all", check=False)
+    state = _status(project, "fr")
+    assert state["published"] is False
+    assert any("older than the catalog's revision (PO-Revision-Date 2026-12-03)" in r for r in state["reasons"])
+    fr.write_text(fr.read_text("utf-8").replace("2026-12-03 10:00", "2026-11-29 10:00"), "utf-8")
+    snakemake(project, "all", check=False)
+    assert _status(project, "fr")["published"] is True
+
+
+def test_sign_refuses_what_is_not_a_catalog_or_a_reviewer(project):
+    snakemake(project, "all")
+    bad = sign(project, "fr", reviewer="Marie")
+    assert bad.returncode == 1 and "is not 'Name <email>'" in bad.stderr and "Traceback" not in bad.stderr
+    outside = subprocess.run([sys.executable, "-m", "pipeline", "sign", "source/iv-ketamine-infusion.txt",
+                              "--reviewer", "A B <a@b.example>"], cwd=project, capture_output=True, text=True)
+    assert outside.returncode == 1 and "not a catalog of this project" in outside.stderr

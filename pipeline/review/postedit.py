@@ -14,6 +14,7 @@ once a named reviewer signs the catalog with the header
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 SIGNOFF_FIELD = "X-Clinical-Review"
 SIGNOFF = re.compile(r"(?P<name>[^<>,]*[^<>,\s])\s*<(?P<email>[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>\s*,\s*"
-                     r"(?P<date>\d{4}-\d{2}-\d{2})")
+                     r"(?P<date>\d{4}-\d{2}-\d{2})(?:\s*,\s*reviewed\s+(?P<fingerprint>[0-9a-f]{12}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,11 @@ class Signoff:
     name: str
     email: str
     date: str
+    fingerprint: str | None = None  # of the reviewed entries it covers (`clinic-l10n sign` writes it)
+
+    def header(self) -> str:
+        tail = f", reviewed {self.fingerprint}" if self.fingerprint else ""
+        return f"{self.name} <{self.email}>, {self.date}{tail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,16 +117,50 @@ def signoff(catalog: Catalog) -> tuple[Signoff | None, str | None]:
         datetime.date.fromisoformat(match.group("date"))
     except ValueError:
         return None, f"{SIGNOFF_FIELD} date {match.group('date')!r} is not a calendar date"
-    return Signoff(match.group("name"), match.group("email"), match.group("date")), None
+    return Signoff(match.group("name"), match.group("email"), match.group("date"), match.group("fingerprint")), None
 
 
-def unreviewed_reasons(edit: PostEdit, catalog: Catalog, threshold: float) -> list[str]:
-    """Why this version needs a clinical sign-off it does not have (empty: publishable on this count)."""
+def reviewed_fingerprint(template: Catalog, catalog: Catalog) -> str:
+    """Names the reviewed text of a version: every reviewed entry of the page, its source and its
+    translation. A sign-off that names it covers exactly that text; any later change of a reviewed
+    entry (or a new one reviewed) gives another fingerprint."""
+    found = catalog.by_key()
+    parts = [f"{m.msgctxt or ''}\x04{m.msgid}\x00{m.msgstr}" for t in template.messages
+             if (m := found.get(t.key)) is not None and m.reviewed]
+    return hashlib.sha256("\x01".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def stale_signoff(signed: Signoff, template: Catalog, catalog: Catalog) -> str | None:
+    """Why a sign-off does not cover today's catalog, or None. With a fingerprint it covers the
+    reviewed text it names; a header written by hand (no fingerprint) covers the catalog up to its
+    date: a PO-Revision-Date after it (an editor's later save) means the text changed since."""
+    if signed.fingerprint is not None:
+        if signed.fingerprint != reviewed_fingerprint(template, catalog):
+            return (f"the sign-off of {signed.name} ({signed.date}) covers another revision: reviewed entries"
+                    f" changed since it was given")
+        return None
+    revised = (catalog.field("PO-Revision-Date") or "")[:10]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", revised) and revised > signed.date:
+        return (f"the sign-off of {signed.name} ({signed.date}) is older than the catalog's revision"
+                f" (PO-Revision-Date {revised})")
+    return None
+
+
+def unreviewed_reasons(edit: PostEdit, catalog: Catalog, threshold: float,
+                       template: Catalog | None = None) -> list[str]:
+    """Why this version needs a clinical sign-off it does not have (empty: publishable on this count).
+    `template`: the page's, to tell whether a sign-off still covers the reviewed text."""
     signed, problem = signoff(catalog)
     if problem:
         return [f"the sign-off header is invalid: {problem}"]
-    if signed is not None or edit.machine_share <= threshold:
+    if edit.machine_share <= threshold:
         return []
+    stale = stale_signoff(signed, template or catalog, catalog) if signed is not None else None
+    if signed is not None and stale is None:
+        return []
+    if stale is not None:
+        return [f"{stale}; {edit.machine_share:.0%} of the reviewed text is machine drafts accepted unchanged:"
+                f" sign again ('clinic-l10n sign <catalog> --reviewer \"Name <email>\"')"]
     lost = (f"; {edit.lost_machine} machine drafts could not be recovered (no MT cache here, and the engine"
             f" that made them cannot be asked again) and count as accepted unchanged" if edit.lost_machine else "")
     return [f"{edit.machine_share:.0%} of the reviewed text (by source words) is machine drafts accepted unchanged"
@@ -143,7 +183,7 @@ class Drafts:
         """The post-editing analysis of one version, its sign-off, and why it cannot be published yet."""
         edit = analyse(template, catalog, self.for_page(page, catalog))
         signed, _ = signoff(catalog)
-        return Review(edit, signed, tuple(unreviewed_reasons(edit, catalog, self.threshold)))
+        return Review(edit, signed, tuple(unreviewed_reasons(edit, catalog, self.threshold, template)))
 
     def for_page(self, page: str, catalog: Catalog) -> Callable[[Message], str | None]:
         wanted = [m for m in catalog.live if m.reviewed and origin_of(m) == MACHINE]
@@ -231,3 +271,39 @@ class Drafts:
 
 def _words(m: Message) -> int:
     return len(m.msgid.split())
+
+
+REVIEWER = re.compile(r"(?P<name>[^<>,]*[^<>,\s])\s*<(?P<email>[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)>")
+
+
+def signed_text(po: bytes, template: Catalog, reviewer: str, date: str, where: str) -> bytes:
+    """The catalog's bytes with the header line ``X-Clinical-Review: Name <email>, date, reviewed
+    <fingerprint>`` set (added, or replacing the one there), and nothing else changed: the rest of
+    the file stays byte for byte as the translator's editor wrote it."""
+    from pipeline.errors import PipelineError
+    from pipeline.po.pofile import escape, read_po
+
+    match = REVIEWER.fullmatch(reviewer.strip())
+    if match is None:
+        raise PipelineError(f"--reviewer {reviewer!r} is not 'Name <email>'", where)
+    catalog = read_po(po, where)
+    if not catalog.has_header:
+        raise PipelineError("the catalog has no header entry: run 'snakemake all' first", where)
+    value = Signoff(match.group("name"), match.group("email"), date, reviewed_fingerprint(template, catalog)).header()
+    newline = b"\r\n" if b"\r\n" in po else b"\n"
+    line = f'"{escape(SIGNOFF_FIELD + ": " + value)}\\n"'.encode() + (b"\r" if newline == b"\r\n" else b"")
+    lines = po.split(b"\n")
+    start = next(i for i, text in enumerate(lines) if text.startswith(b"msgstr"))  # the header entry's
+    end = start + 1
+    while end < len(lines) and lines[end].startswith(b'"'):
+        end += 1
+    existing = [i for i in range(start + 1, end) if lines[i].startswith(f'"{SIGNOFF_FIELD}:'.encode())]
+    if existing:
+        lines[existing[0]] = line
+    else:
+        lines.insert(end, line)
+    result = b"\n".join(lines)
+    after = read_po(result, where)
+    if after.field(SIGNOFF_FIELD) != value or after.messages != catalog.messages:
+        raise PipelineError("could not add the sign-off to the header without changing anything else", where)
+    return result
