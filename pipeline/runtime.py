@@ -177,6 +177,9 @@ class Housekeeping:
                 self.prepare()
             except PipelineError as err:
                 sys.exit(as_error(str(err)))
+            except OSError as err:  # the file system refused (a file where a folder should be, a full disk)
+                where = f"{err.filename}: " if err.filename else ""
+                sys.exit(f"{where}error: cannot prepare the run: {err.strerror or err}")
         elif workflow.dryrun and workflow.is_main_process:
             self.preview()
 

@@ -300,3 +300,28 @@ def test_an_unwritable_output_folder_is_a_clear_error(project):
     assert result.returncode != 0
     assert f"{project / 'output'}: error: cannot write the build here: it is a file, not a folder" in result.stderr
     assert not os.path.isdir(project / "output") and not (project / "locales").exists()
+
+
+@pytest.mark.built
+@pytest.mark.parametrize("blocker", ["output/preview", "output/site/en-gb/iv-ketamine-infusion",
+                                     "output/site/en-gb/iv-ketamine-infusion/index.html/"])
+def test_a_file_or_folder_in_the_way_of_an_output_is_removed_with_a_note(project, blocker):
+    """output/ is generated: something put where the pipeline writes (a file in place of a folder,
+    a folder in place of a page) is removed with one note, never a traceback, and the run completes."""
+    page = project / "output" / "site" / "en-gb" / "iv-ketamine-infusion" / "index.html"
+    expected = page.read_bytes()
+    target = project / blocker.rstrip("/")
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    if blocker.endswith("/"):
+        (target / "left-over").mkdir(parents=True)
+    else:
+        target.write_text("not a folder", "utf-8")
+    source = project / "source" / "iv-ketamine-infusion.txt"
+    source.write_text(source.read_text("utf-8") + "\nOne more paragraph.\n", "utf-8")
+    result = snakemake(project, "all", check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "Error in rule" not in result.stderr
+    assert page.is_file() and page.read_bytes() != expected and b"One more paragraph." in page.read_bytes()
+    assert (project / "output" / "preview").is_dir()
+    if not blocker.endswith("/"):
+        assert f"note: removed {blocker}" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -55,10 +56,20 @@ def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
     for manifest, spoiled in stale.items():
         for path in spoiled:
             if project.output in path.parents:
-                path.unlink(missing_ok=True)
+                _discard(path)
         manifest.replace(_set_aside(manifest))
     _sweep(project, written)
     return list(stale)
+
+
+def _discard(path: Path) -> None:
+    """Delete a generated file under output/ whatever stands in its way."""
+    try:
+        path.unlink(missing_ok=True)
+    except NotADirectoryError:
+        pass  # a file stands where one of its folders should be: no job wrote it, so _sweep removes it
+    except IsADirectoryError:
+        shutil.rmtree(path)  # a folder where the file should be (output/ is generated: nothing of it is kept)
 
 
 def stale_jobs(project: Project, jobs: dict[Path, Path]) -> tuple[dict[Path, list[Path]], set[str] | None]:
@@ -89,6 +100,9 @@ def _sweep(project: Project, written: set[str] | None) -> None:
     Those folders are generated: what they hold is a function of today's files. Call only while
     holding the run lock (no job of another run is alive)."""
     for folder in (project.site, project.preview, project.reports):
+        if folder.exists() and not folder.is_dir():  # (a symlink to a folder is followed, as before)
+            log.warning("note: removed %s: a file where the pipeline writes a folder", project.relative(folder))
+            folder.unlink()
         for base, _, names in os.walk(folder):
             for name in names:
                 path = Path(base, name)
