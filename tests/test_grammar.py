@@ -154,3 +154,23 @@ def test_grammar_anchors_come_from_the_source_text():
     deck = parse("Contact\nCall 020 7946 0958, email a@clinic.example or see https://www.nice.org.uk/x.\n")
     assert [(a.kind, a.text) for a in deck.page.anchors] == [
         ("tel", "020 7946 0958"), ("mailto", "a@clinic.example"), ("url", "https://www.nice.org.uk/x")]
+
+
+def test_grammar_q_and_a_lines_are_an_faqs_questions_and_answers_without_their_markers():
+    deck = parse_deck((HEADER + "Frequently Asked Questions\nQ: Does it hurt?\nA: A little.\n"
+                       "Question: Is it safe?\nAnswer: Yes: A: stays inside a sentence.\n"
+                       "A. Smith is our consultant.\n").encode(), "source/x.txt", "x")
+    faq = deck.page.sections[0]
+    assert faq.faq and [s.heading.text for s in faq.subsections] == ["Does it hurt?", "Is it safe?"]
+    answers = [[b.text.text for b in s.blocks] for s in faq.subsections]
+    assert answers == [["A little."], ["Yes: A: stays inside a sentence.", "A. Smith is our consultant."]]
+    assert not deck.notices
+
+
+def test_grammar_an_indented_bullet_is_an_item_of_the_same_list_with_a_warning():
+    deck = parse_deck((HEADER + "Aftercare\n• Before\n  - Wash your hair\n\t* Rest\n• After\n").encode(),
+                      "source/x.txt", "x")
+    items = [t.text for t in deck.page.sections[0].blocks[0].items]
+    assert items == ["Before", "Wash your hair", "Rest", "After"]
+    assert [n.line for n in deck.notices] == [len(HEADER.splitlines()) + 3, len(HEADER.splitlines()) + 4]
+    assert all("lists do not nest" in str(n) for n in deck.notices)

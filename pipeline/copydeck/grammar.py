@@ -5,7 +5,10 @@ A marker makes a line's role explicit and always wins:
     ## Fees and insurance         a heading (h2)
     ### How many sessions?        a sub-heading (h3) under the heading above: in an FAQ, a question
     1. Complete the screening     a numbered step (also "1)"); consecutive steps are one list
-    • item  - item  * item        a bullet; consecutive bullets are one list
+    • item  - item  * item        a bullet; consecutive bullets are one list (an indented bullet is
+                                  read as an item of the same list, with a warning: lists do not nest)
+    Q: Does it hurt?              a question of an FAQ (as "### Does it hurt?"); also "Question:"
+    A: Most people feel …         its answer, a paragraph; also "Answer:"
     Call to action: To book, …    the closing call to action (the last line of the page)
 
 Without a marker the reading is a guess, strong or weak. Strong guesses are the ones the seed's
@@ -28,6 +31,8 @@ BULLET = re.compile(r"(?:•\s*|[-*]\s+)(.*)")
 NUMBERED = re.compile(r"\d{1,3}[.)]\s+(.*)|\d{1,3}[.)]")
 HEADING_MARK = re.compile(r"(#{2,3})(?:\s+(.*)|)")
 CTA_MARK = re.compile(r"(?:call to action|cta)\s*:\s*(.*)", re.IGNORECASE)
+QUESTION_MARK = re.compile(r"(?:Q|Question)\s*:\s*(.*)")
+ANSWER_MARK = re.compile(r"(?:A|Answer)\s*:\s*(.*)")
 BREADCRUMB_SEP = " > "
 LOOSE_BREADCRUMB_SEP = re.compile(r"\s+[›»→/|>]\s+")
 SMALL_WORDS = frozenset(
@@ -62,9 +67,11 @@ class Reading(NamedTuple):  # a NamedTuple: a megabyte deck makes 40,000 of them
     guess: str = ""
 
 
-def read_lines(lines: list[Text], source: str) -> list[Reading]:
-    """Every non-blank body line, read first on its own, then in its context."""
+def read_lines(lines: list[Text], source: str, indented: frozenset[int] = frozenset()) -> list[Reading]:
+    """Every non-blank body line, read first on its own, then in its context. `indented`: the numbers
+    of the lines written with leading spaces (a nested bullet)."""
     first = [_read_alone(line, source) for line in lines if line.text]
+    first = [r._replace(guess="nested") if r.kind == "bullet" and r.text.line in indented else r for r in first]
     return _in_context(first, source)
 
 
@@ -98,6 +105,12 @@ def _marked(line: Text, source: str) -> Reading | None:
     cta = CTA_MARK.fullmatch(text) if first in "CcTt" and ":" in text[:20] else None
     if cta:
         return Reading("cta", _required(cta.group(1), "empty call to action", source, line), True)
+    question = QUESTION_MARK.fullmatch(text) if first == "Q" else None
+    if question and question.group(1).endswith(("?", "？", "؟")):
+        return Reading("subheading", _required(question.group(1), "empty question", source, line), True)
+    answer = ANSWER_MARK.fullmatch(text) if first == "A" else None
+    if answer:
+        return Reading("paragraph", _required(answer.group(1), "empty answer", source, line), True)
     return None
 
 
@@ -181,6 +194,8 @@ GUESS_NOTICES = {
     "lede": "read as a paragraph of the lede (every line before the breadcrumb is); if it is a heading,"
             ' move it below the breadcrumb as "## {text}"',
     "breadcrumb": "read as the breadcrumb; separate its items with ' > ' (Home > … > Page)",
+    "nested": "read as an item of the list above: lists do not nest in a copy deck; if it belongs under"
+              " the item before, write it into that item, or make the item a heading ('## …')",
 }
 
 

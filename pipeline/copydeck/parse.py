@@ -90,7 +90,7 @@ def parse_deck(data: bytes, source: str, page_name: str) -> Deck:
     lines = _decode_lines(data, source)
     header, body_start = _read_header(lines, source)
     _check_slug(header["slug"], source)
-    readings = read_lines(lines[body_start:], source)
+    readings = read_lines(lines[body_start:], source, _indented(data))
     notices = [n for n in (reading_notice(r, source) for r in readings) if n is not None]
     body = _Body.assemble(readings, source)
     sections, closing = tuple(body.sections), body.closing
@@ -101,6 +101,11 @@ def parse_deck(data: bytes, source: str, page_name: str) -> Deck:
                 meta_title=header["meta_title"], meta_description=header["meta_description"], slug=header["slug"],
                 lede=tuple(body.lede), breadcrumb=body.breadcrumb, sections=sections, closing=closing)
     return Deck(replace(page, anchors=find_anchors(page)), tuple(sorted(notices, key=lambda n: n.line)))
+
+
+def _indented(data: bytes) -> frozenset[int]:
+    """The numbers of the lines that start with a space or a tab (after _decode_lines accepted them)."""
+    return frozenset(n for n, raw in enumerate(data.split(b"\n"), start=1) if raw[:1] in (b" ", b"\t") and raw.strip())
 
 
 def _decode_lines(data: bytes, source: str) -> list[Text]:
