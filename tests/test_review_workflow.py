@@ -70,12 +70,21 @@ def test_previews_for_every_locale_are_marked_noindex_and_never_deployed(project
         assert not doc.xpath("//link[@hreflang]") and not doc.xpath("//link[@rel='canonical']")
         assert doc.xpath("//aside[@class='preview-banner']")
     fr = html.document_fromstring((preview / "fr" / "iv-ketamine-infusion" / "index.html").read_bytes())
-    assert "Mal de tête" in fr.xpath("//main//li/text()")  # reviewed: shown plain
-    assert "Mal de tête" not in fr.xpath("//span[contains(@class,'seg-')]/text()")
+    # reviewed: not marked with a state, and its English source is at hand (tooltip and "show source")
+    assert "Mal de tête" in fr.xpath("//main//li/span[@class='seg-pair']/text()")
+    assert "Mal de tête" not in fr.xpath("//span[contains(concat(' ', @class, ' '),' seg ')]/text()")
+    pair = fr.xpath("//main//li/span[@class='seg-pair'][text()='Mal de tête']")[0]
+    assert pair.get("title") == "English: Headache"
+    assert pair.xpath("span[@class='seg-source']/text()") == ["Headache"]
+    assert pair.xpath("span[@class='seg-source']/@lang") == ["en-GB"]
+    drafted = fr.xpath("//main//span[contains(@class,'seg-untranslated')]")
+    assert drafted and all(not d.xpath("span[@class='seg-source']") for d in drafted)  # it is the source
+    assert fr.xpath("//input[@type='checkbox' and @id='show-source']")
     untranslated = fr.xpath("//main//span[contains(@class,'seg-untranslated')]")
     assert untranslated and untranslated[0].get("lang") == "en-GB"
     es = html.document_fromstring((preview / "es" / "iv-ketamine-infusion" / "index.html").read_bytes())
-    assert not es.xpath("//main//span[contains(@class,'seg-')]")  # all reviewed: nothing marked
+    assert not es.xpath("//main//span[contains(concat(' ', @class, ' '),' seg ')]")  # all reviewed: nothing marked
+    assert es.xpath("//main//span[@class='seg-pair']")  # (each with its source at hand)
     assert not list((project / "output" / "site").rglob("preview*"))
 
 

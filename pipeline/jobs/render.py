@@ -144,12 +144,14 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
         info = status.get(locale.gettext, {})
         found = _findings_by_key(translations, info.get("findings", []))
         noted: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        sources: dict[tuple[int, str], str] = {}
 
         def draft(segment: Segment, translations: dict = translations, marks: dict = marks,
-                  found: dict = found, noted: dict = noted) -> str:
+                  found: dict = found, noted: dict = noted, sources: dict = sources) -> str:
             message = translations.get(segment.key)
             text = message.msgstr if message is not None and message.translated else segment.text
             marks[(segment.line, text)] = state_of(message)
+            sources[(segment.line, text)] = segment.text
             if segment.key in found:
                 noted[(segment.line, text)] = found[segment.key]
             return text
@@ -157,10 +159,10 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
         localised = walk(page, draft)
         counts = info.get("counts", {}).get("messages", {})
         banner = preview_banner(locale, counts, bool(info.get("published")), info.get("reasons", []),
-                                info.get("findings", []))
+                                info.get("findings", []), settings.source_locale)
         here = Link(locale, links[0].slug, settings.base_url)
-        html = render_page(localised, settings, here, [], mark=state_marker(marks, settings.source_locale, noted),
-                           preview_banner=banner)
+        mark = state_marker(marks, settings.source_locale, noted, sources)
+        html = render_page(localised, settings, here, [], mark=mark, preview_banner=banner)
         fsio.write_text(project.preview_file(locale.url_segment, links[0].slug), html)
 
 

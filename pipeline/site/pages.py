@@ -217,7 +217,7 @@ FINDING_KINDS = {"error": ("blocking finding", "blocking findings"), "warning": 
 
 
 def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, reasons: list[str],
-                   findings: list[dict[str, Any]]) -> Markup:
+                   findings: list[dict[str, Any]], source: SiteLocale | None = None) -> Markup:
     """The legend and per-page counts at the top of a reviewer preview; the QA findings one line per
     check and kind with a count (each one is shown in place, on its segment)."""
     from pipeline.review.publish import QA_REASON, STATE_LABELS, STATES
@@ -229,7 +229,8 @@ def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, 
     html = environment().get_template("preview_banner.html.j2").render(
         locale_name=locale.english_name, lang=locale.bcp47, published=published, findings=lines,
         reasons=[r for r in reasons if not r.startswith(QA_REASON)],
-        reviewed=counts.get("reviewed", 0), total=sum(counts.values()), states=states)
+        reviewed=counts.get("reviewed", 0), total=sum(counts.values()), states=states,
+        source_name=source.english_name.split(" (")[0] if source else "source")
     return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
 
 
@@ -245,22 +246,31 @@ def finding_note(findings: list[dict[str, Any]]) -> str:
 
 
 def state_marker(states: dict[tuple[int, str], str], source: SiteLocale,
-                 findings: dict[tuple[int, str], list[dict[str, Any]]] | None = None) -> Callable[[Text], Markup]:
+                 findings: dict[tuple[int, str], list[dict[str, Any]]] | None = None,
+                 sources: dict[tuple[int, str], str] | None = None) -> Callable[[Text], Markup]:
     """`mark` for previews: wraps each text that is not reviewed in a span naming its state; an
     untranslated one shows the source text, marked with the source language and direction. A text
     with QA findings is highlighted (`<mark>`, an error when one of them blocks) and followed by
-    what they say."""
+    what they say. Every translated text carries its source (`sources`): in its tooltip, and under
+    it when the reviewer ticks "Show the source" in the banner (side by side, no script)."""
     from pipeline.review.publish import STATE_LABELS
 
-    untranslated = f' lang="{escape(source.bcp47)}" dir="{source.direction}"'
-    opening = {state: f'<span class="seg seg-{state}" title="{escape(label)}"' for state, label in STATE_LABELS.items()}
+    in_source = f' lang="{escape(source.bcp47)}" dir="{source.direction}"'
+    name = escape(source.native_name)
 
     def marked(text: Text) -> Markup:
         state = states.get((text.line, text.text), "reviewed")
-        if state == "reviewed":
+        original = (sources or {}).get((text.line, text.text))
+        if state == "untranslated":  # the text is the source
+            return Markup(f'<span class="seg seg-untranslated" title="{escape(STATE_LABELS[state])}"{in_source}>'
+                          f"{escape(text.text)}</span>")  # noqa: S704 - the text is escaped
+        label = "" if state == "reviewed" else f"{STATE_LABELS[state]} — "
+        title = f"{label}{name}: {original}" if original is not None else label.rstrip(" —")
+        css = "seg-pair" if state == "reviewed" else f"seg seg-{state} seg-pair"
+        if not title:
             return escape(text.text)
-        lang = untranslated if state == "untranslated" else ""
-        return Markup(f"{opening[state]}{lang}>{escape(text.text)}</span>")  # noqa: S704 - the text is escaped
+        shown = (f'<span class="seg-source"{in_source}>{escape(original)}</span>' if original is not None else "")
+        return Markup(f'<span class="{css}" title="{escape(title)}">{escape(text.text)}{shown}</span>')  # noqa: S704
 
     def mark(text: Text) -> Markup:
         found = (findings or {}).get((text.line, text.text))
