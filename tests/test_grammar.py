@@ -174,3 +174,16 @@ def test_grammar_an_indented_bullet_is_an_item_of_the_same_list_with_a_warning()
     assert items == ["Before", "Wash your hair", "Rest", "After"]
     assert [n.line for n in deck.notices] == [len(HEADER.splitlines()) + 3, len(HEADER.splitlines()) + 4]
     assert all("lists do not nest" in str(n) for n in deck.notices)
+
+
+def test_grammar_paragraph_marker_keeps_a_closing_line_that_looks_like_a_call_to_action_a_paragraph():
+    body = "Aftercare\nRest for a day.\n{}Book your follow-up within two weeks.\n"
+    guessed = parse_deck((HEADER + body.format("")).encode(), "source/x.txt", "x").page
+    marked = parse_deck((HEADER + body.format("Paragraph: ")).encode(), "source/x.txt", "x")
+    assert guessed.closing is not None and guessed.closing.text == "Book your follow-up within two weeks."
+    assert marked.page.closing is None and not marked.notices
+    assert [b.text.text for b in marked.page.sections[0].blocks] == ["Rest for a day.",
+                                                                      "Book your follow-up within two weeks."]
+    heading_like = parse_deck((HEADER + "Aftercare\nParagraph: Fees and Insurance\nText.\n").encode(),
+                              "source/x.txt", "x").page
+    assert [b.text.text for b in heading_like.sections[0].blocks] == ["Fees and Insurance", "Text."]

@@ -10,6 +10,8 @@ A marker makes a line's role explicit and always wins:
     Q: Does it hurt?              a question of an FAQ (as "### Does it hurt?"); also "Question:"
     A: Most people feel …         its answer, a paragraph; also "Answer:"
     Call to action: To book, …    the closing call to action (the last line of the page)
+    Paragraph: Book early.        a paragraph, whatever it looks like (never a heading, question or
+                                  call to action)
 
 Without a marker the reading is a guess, strong or weak. Strong guesses are the ones the seed's
 format always relied on (a few Title-Case words are a heading; a short question is a heading; a
@@ -33,6 +35,7 @@ HEADING_MARK = re.compile(r"(#{2,3})(?:\s+(.*)|)")
 CTA_MARK = re.compile(r"(?:call to action|cta)\s*:\s*(.*)", re.IGNORECASE)
 QUESTION_MARK = re.compile(r"(?:Q|Question)\s*:\s*(.*)")
 ANSWER_MARK = re.compile(r"(?:A|Answer)\s*:\s*(.*)")
+PARAGRAPH_MARK = re.compile(r"paragraph\s*:\s*(.*)", re.IGNORECASE)
 BREADCRUMB_SEP = " > "
 LOOSE_BREADCRUMB_SEP = re.compile(r"\s+[›»→/|>]\s+")
 SMALL_WORDS = frozenset(
@@ -111,6 +114,9 @@ def _marked(line: Text, source: str) -> Reading | None:
     answer = ANSWER_MARK.fullmatch(text) if first == "A" else None
     if answer:
         return Reading("paragraph", _required(answer.group(1), "empty answer", source, line), True)
+    paragraph = PARAGRAPH_MARK.fullmatch(text) if first in "Pp" and ":" in text[:12] else None
+    if paragraph:
+        return Reading("paragraph", _required(paragraph.group(1), "empty paragraph", source, line), True)
     return None
 
 

@@ -54,7 +54,8 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000-\uf8ff\
 ANCHOR_HINT = re.compile(r"@|://|www\.|\d[\s-]?\d[\s-]?\d[\s-]\d")
 ANCHOR = re.compile(f"(?P<url>{URL})|(?P<mailto>{EMAIL})|(?P<tel>{PHONE})")  # protect's spelling: QA checks the same
 CTA_NOTICES = {
-    "weak": 'read as the closing call to action; write "Call to action: " before it to confirm it',
+    "weak": 'read as the closing call to action; write "Call to action: " before it to confirm it,'
+            ' or "Paragraph: " if it is not one',
     "unread": 'read as a paragraph; write "Call to action: " before it if it is the closing call to action',
 }
 
@@ -95,7 +96,8 @@ def parse_deck(data: bytes, source: str, page_name: str) -> Deck:
     body = _Body.assemble(readings, source)
     sections, closing = tuple(body.sections), body.closing
     if closing is None:
-        sections, closing, notice = _closing(sections, source)
+        plain = frozenset(r.text.line for r in readings if r.kind == "paragraph" and r.explicit)
+        sections, closing, notice = _closing(sections, source, plain)
         notices += [notice] if notice else []
     page = Page(name=page_name, source=source, title=header["title"], subtitle=header["subtitle"],
                 meta_title=header["meta_title"], meta_description=header["meta_description"], slug=header["slug"],
@@ -284,14 +286,16 @@ def _add_item(blocks: list[Block], item: Text, kind: type[BulletList] | type[Ord
         blocks.append(kind((item,)))
 
 
-def _closing(sections: tuple[Section, ...], source: str) -> tuple[tuple[Section, ...], Text | None, Notice | None]:
-    """The last paragraph of the page, split off as the call to action when it asks the reader to act."""
+def _closing(sections: tuple[Section, ...], source: str,
+             plain: frozenset[int] = frozenset()) -> tuple[tuple[Section, ...], Text | None, Notice | None]:
+    """The last paragraph of the page, split off as the call to action when it asks the reader to act
+    (unless a marker made it a paragraph: `plain`, the lines written "Paragraph: …" or "A: …")."""
     if not sections:
         return sections, None, None
     last = sections[-1]
     inner = last.subsections[-1] if last.subsections else last
     block = inner.blocks[-1] if inner.blocks else None
-    if not isinstance(block, Paragraph):
+    if not isinstance(block, Paragraph) or block.text.line in plain:
         return sections, None, None
     strength = cta_strength(block.text.text)
     if strength is None:
