@@ -94,7 +94,8 @@ def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], 
             messages.append(m)
             continue
         masked = mask(engine_text(m), pattern)
-        answer, unknown = results.get(masked.text, ""), ()
+        answer = results.get(masked.text, "")
+        unknown: tuple[str, ...] = ()
         if marks and answer:
             answer, unknown = unmarked(answer)
         draft = masked.restore(answer) if answer else None
