@@ -95,6 +95,6 @@ def _decode(stored: dict[str, Any]) -> Catalog:
         for name in ("msgstr_plural", "flags", "translator_comments", "extracted_comments", "references"):
             values[name] = tuple(values[name])
         messages.append(Message(**values))
-    return Catalog(header=tuple(tuple(h) for h in stored["header"]),  # type: ignore[misc]
+    return Catalog(header=tuple(tuple(h) for h in stored["header"]),
                    header_comments=tuple(stored["header_comments"]), header_flags=tuple(stored["header_flags"]),
                    messages=tuple(messages), header_text=stored.get("header_text"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 from pipeline.catalogs.refresh import check_header, updated
 from pipeline.catalogs.template import same_but_date, template_for
@@ -56,7 +57,7 @@ def check_catalogs(project: Project, settings: Settings) -> list[str]:
     return problems
 
 
-def _msgfmt(msgfmt: str, project: Project, path) -> list[str]:
+def _msgfmt(msgfmt: str, project: Project, path: Path) -> list[str]:
     result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", project.relative(path)], cwd=project.root,
                             capture_output=True, text=True, env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"})
     lines = [line for line in result.stderr.splitlines() if line and not line.startswith("msgfmt: found")]

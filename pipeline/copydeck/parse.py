@@ -23,6 +23,7 @@ or when it is written "Call to action: …".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,8 +37,8 @@ from pipeline.copydeck.grammar import (
     reading_notice,
 )
 from pipeline.copydeck.model import Anchor, Block, BulletList, Notice, OrderedList, Page, Paragraph, Section, Text
-from pipeline.drafts.masks import EMAIL, PHONE, URL
 from pipeline.errors import SourceError
+from pipeline.quantities import EMAIL, PHONE, URL
 
 __all__ = ["Deck", "is_heading", "parse_deck", "parse_page", "read_deck", "read_page"]
 
@@ -317,7 +318,7 @@ def find_anchors(page: Page) -> tuple[Anchor, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _linked_texts(page: Page):
+def _linked_texts(page: Page) -> Iterator[Text]:
     """The texts that may hold links: subtitle, paragraphs, lists and the call to action (no headings,
     breadcrumb or metadata)."""
     yield page.subtitle

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Protocol
 
 from pipeline.copydeck.model import Block, BulletList, OrderedList, Page, Paragraph, Section, Segment, Text
 
 Translate = Callable[[Segment], str]
+
+
+class Unit(Protocol):
+    """What `walk` hands the helpers below: one translatable text in, its translation out."""
+
+    def __call__(self, text: Text, role: str, comment: str, context: str | None = None, section: str = "") -> Text: ...
 
 SLUG_RULE = (
     "URL slug: lowercase words joined by hyphens, no slashes, dots, % or spaces; letters of any"
@@ -55,7 +62,7 @@ def walk(page: Page, fn: Translate) -> Page:
                    sections=sections, closing=closing)
 
 
-def _section(section: Section, unit) -> Section:
+def _section(section: Section, unit: Unit) -> Section:
     heading = None
     where = "the section before the first heading"
     name = ""
@@ -68,7 +75,7 @@ def _section(section: Section, unit) -> Section:
     return Section(heading, blocks, subsections, section.faq)
 
 
-def _subsection(section: Section, unit, parent: str, faq: bool) -> Section:
+def _subsection(section: Section, unit: Unit, parent: str, faq: bool) -> Section:
     assert section.heading is not None  # a sub-section starts at its sub-heading
     name = f"{parent} > {section.heading.text}"
     if faq:
@@ -80,7 +87,7 @@ def _subsection(section: Section, unit, parent: str, faq: bool) -> Section:
     return Section(heading, tuple(_block(b, unit, where, name) for b in section.blocks))
 
 
-def _block(block: Block, unit, where: str, section: str = "") -> Block:
+def _block(block: Block, unit: Unit, where: str, section: str = "") -> Block:
     if isinstance(block, Paragraph):
         return Paragraph(unit(block.text, "paragraph", f"Paragraph in {where}.", section=section))
     if isinstance(block, OrderedList):
@@ -96,7 +103,7 @@ def _block(block: Block, unit, where: str, section: str = "") -> Block:
     return BulletList(items, intro)
 
 
-def _ordered(block: OrderedList, unit, where: str, section: str) -> OrderedList:
+def _ordered(block: OrderedList, unit: Unit, where: str, section: str) -> OrderedList:
     intro = None
     if block.intro is not None:
         intro = unit(block.intro, "list introduction", f"Paragraph introducing numbered steps, in {where}.",

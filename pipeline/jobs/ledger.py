@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import fsio
+from pipeline.errors import PipelineError
 from pipeline.paths import Project
 
 # One file in a ledger: [digest or None (no such file), stamp or None (hash it to know)]
@@ -132,5 +133,5 @@ def _holds(path: Path, entry: Entry) -> bool:
         return True
     try:
         return _digest(fsio.read_bytes(path)) == digest
-    except fsio.PipelineError:
+    except PipelineError:
         return False

@@ -28,8 +28,8 @@ log = logging.getLogger("clinic_l10n")
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
-    from pipeline.copydeck.model import Link
-    from pipeline.copydeck.segments import Segment
+    from pipeline.copydeck.model import Link, Segment
+    from pipeline.po.catalog import Key, Message
 
 
 def is_current(project: Project, shard: int) -> bool:

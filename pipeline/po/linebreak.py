@@ -18,13 +18,14 @@ import ctypes.util
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 ESCAPABLE = frozenset("\\\"\n\t\r\a\b\f\v")  # written as escapes (\\n, \\"): modelled in any text
 _PROHIBITED, _POSSIBLE = 1, 2  # libunistring's UC_BREAK_PROHIBITED, UC_BREAK_POSSIBLE
 
 
-def _load_libunistring():  # type: ignore[no-untyped-def]
+def _load_libunistring() -> Callable[..., int] | None:
     for name in ("libunistring.so.5", "libunistring.so.2", ctypes.util.find_library("unistring")):
         try:
             function = ctypes.CDLL(name or "").u32_width_linebreaks

@@ -9,10 +9,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from lxml import etree, html
+from lxml.html import HtmlElement
 
 from pipeline.site.sitemap import SITEMAP_NS, XHTML_NS
 
@@ -93,7 +95,7 @@ def _check_page(site: Path, file: Path, bad: Problems, base_url: str | None) -> 
     return info
 
 
-def _check_canonical(doc, info: PageInfo, bad: Problems, base_url: str | None) -> None:
+def _check_canonical(doc: HtmlElement, info: PageInfo, bad: Problems, base_url: str | None) -> None:
     canon = doc.xpath("//link[@rel='canonical']/@href")
     if len(canon) != 1:
         bad.add(info.file, f"needs exactly one canonical link, found {len(canon)}")
@@ -108,7 +110,7 @@ def _check_canonical(doc, info: PageInfo, bad: Problems, base_url: str | None) -
         bad.add(info.file, f"canonical path {parts.path!r} is not this file's path {info.url_path!r}")
 
 
-def _check_hreflang(doc, info: PageInfo, bad: Problems) -> None:
+def _check_hreflang(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
     for link in doc.xpath("//link[@rel='alternate'][@hreflang]"):
         value, href = link.get("hreflang"), link.get("href", "")
         if not valid_language_tag(value):
@@ -126,7 +128,7 @@ def _check_hreflang(doc, info: PageInfo, bad: Problems) -> None:
         bad.add(info.file, f"hreflang set has no self link ({info.lang} -> the canonical URL)")
 
 
-def _check_open_graph(doc, info: PageInfo, bad: Problems) -> None:
+def _check_open_graph(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
     def og(prop: str) -> list[str]:
         return [str(v) for v in doc.xpath(f"//head/meta[@property='{prop}']/@content")]
 
@@ -146,8 +148,8 @@ def _check_open_graph(doc, info: PageInfo, bad: Problems) -> None:
         bad.add(info.file, f"{len(alternates)} og:locale:alternate, but {expected} other published versions")
 
 
-def _check_json_ld(doc, info: PageInfo, bad: Problems) -> None:
-    kinds: dict[str, dict] = {}
+def _check_json_ld(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
+    kinds: dict[str, dict[str, Any]] = {}
     for block in doc.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(block.text or "")
@@ -178,7 +180,7 @@ def _check_json_ld(doc, info: PageInfo, bad: Problems) -> None:
             bad.add(info.file, f"BreadcrumbList item {position} needs position {position} and a name")
 
 
-def _check_active_content(doc, where: str, bad: Problems) -> None:
+def _check_active_content(doc: HtmlElement, where: str, bad: Problems) -> None:
     for script in doc.iter("script"):
         if script.get("type") not in ALLOWED_SCRIPT_TYPES or script.get("src"):
             bad.add(where, "a <script> that is not the page's JSON-LD")
