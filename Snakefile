@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from pipeline.config import checked_settings, config_source, read_config
-from pipeline.errors import PipelineError, as_error
+from pipeline.errors import PipelineError
 from pipeline.jobs.state import AT_END_ENV, code_digest, stamp
 from pipeline.paths import Project
 from pipeline.runtime import Housekeeping, RunEnd, executing, freeze_heap, release_timers
@@ -24,7 +24,7 @@ CONFIG = PROJECT.relative(PROJECT.config_file)
 try:
     read_config(PROJECT.config_file)  # first with our reader: no YAML aliases, errors with their line
 except PipelineError as err:
-    sys.exit(as_error(str(err)))
+    sys.exit(str(err.problem))
 
 
 if PROJECT.config_file.exists():  # a missing file means every default
@@ -37,7 +37,7 @@ try:
     SETTINGS = checked_settings(config, config_source(workflow.configfiles, workflow.config_settings.overwrite_config),
                                 record=PROJECT.config_checked, hand_down=True)
 except PipelineError as err:
-    sys.exit(as_error(str(err)))
+    sys.exit(str(err.problem))
 
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
 CODE = code_digest()  # a parameter of every job: a new version of the package reruns them (params trigger)

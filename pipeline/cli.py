@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.errors import PipelineError, as_error
+from pipeline.errors import PipelineError
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except PipelineError as err:
-        logging.getLogger("clinic_l10n").error("%s", as_error(str(err)))
+        logging.getLogger("clinic_l10n").error("%s", err.problem)
         return 1
 
 

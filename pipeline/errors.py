@@ -14,8 +14,9 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing a run reports: where, how bad, which check (for QA findings) and what. A value until
-    printed, as a compiler prints it: ``locales/es/LC_MESSAGES/x.po:319: error: [numbers] …``."""
+    """One thing a run reports: where, how bad, which check (for QA findings) and what. A value from
+    where it is found to where it is printed, as a compiler prints it:
+    ``locales/es/LC_MESSAGES/x.po:319: error: [numbers] …``."""
 
     path: str | None
     line: int | None
@@ -26,6 +27,12 @@ class Problem:
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.path and self.line else self.path or ""
+
+    def located(self) -> str:
+        """Without the severity: ``path:line: [check] message`` (how the status report and the check
+        commands show it)."""
+        check = f"[{self.check}] " if self.check else ""
+        return f"{self.where}: {check}{self.message}" if self.where else f"{check}{self.message}"
 
     def __str__(self) -> str:
         check = f"[{self.check}] " if self.check else ""
@@ -42,18 +49,12 @@ class PipelineError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    @property
+    def problem(self) -> Problem:
+        return Problem(self.path, self.line, "error", self.message)
+
     def __str__(self) -> str:
-        where = self.path or ""
-        if where and self.line:
-            where = f"{where}:{self.line}"
-        return f"{where}: {self.message}" if where else self.message
-
-
-def as_error(text: str) -> str:
-    """A problem as a compiler prints it: ``path:line: error: message`` (``error: message`` without a place)."""
-    if ": error: " in text or text.startswith("error: "):
-        return text
-    return text.replace(": ", ": error: ", 1) if ": " in text else f"error: {text}"
+        return self.problem.located()
 
 
 class SourceError(PipelineError):

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from pipeline.errors import PipelineError, as_error
+from pipeline.errors import PipelineError, Problem
 from pipeline.paths import Project
 
 if TYPE_CHECKING:
@@ -176,10 +176,10 @@ class Housekeeping:
             try:
                 self.prepare()
             except PipelineError as err:
-                sys.exit(as_error(str(err)))
+                sys.exit(str(err.problem))
             except OSError as err:  # the file system refused (a file where a folder should be, a full disk)
-                where = f"{err.filename}: " if err.filename else ""
-                sys.exit(f"{where}error: cannot prepare the run: {err.strerror or err}")
+                where = str(err.filename) if err.filename else None
+                sys.exit(str(Problem(where, None, "error", f"cannot prepare the run: {err.strerror or err}")))
         elif workflow.dryrun and workflow.is_main_process:
             self.preview()
 

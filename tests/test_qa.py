@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pipeline.errors import PipelineError
@@ -151,7 +153,7 @@ def test_a_reviewer_accepts_one_finding_with_a_reason():
     findings = checked(source, text, comments=["qa-accept: numbers-order the client's order, checked by Dr Ruiz"])
     assert [(f.code, f.blocking, f.accepted) for f in findings] == [
         ("numbers-order", False, "the client's order, checked by Dr Ruiz")]
-    assert "(accepted: the client's order" in findings[0].render("x.po")
+    assert "(accepted: the client's order" in replace(findings[0], path="x.po").render()
     whole_check = checked(source, text, comments=["qa-accept: numbers reordered on purpose"])
     assert [f.blocking for f in whole_check] == [False]
 

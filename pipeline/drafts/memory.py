@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from pipeline.po.catalog import Catalog, Key
+
+Row = tuple[str | None, str, str, tuple[str, ...]]  # msgctxt, msgid, msgstr, the pages that hold it (reviewed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +30,13 @@ class Memory:
             if not m.obsolete and m.reviewed and m.msgid_plural is None:
                 self.entries[m.key][m.msgstr].append(page)
 
-    def rows(self) -> list[list]:
-        """The memory as JSON-ready rows [msgctxt, msgid, msgstr, pages] (to keep it between runs)."""
-        return [[ctx, msgid, msgstr, pages] for (ctx, msgid), renderings in self.entries.items()
-                for msgstr, pages in renderings.items()]
+    def rows(self) -> tuple[Row, ...]:
+        """The memory as rows (to keep it between runs)."""
+        return tuple((ctx, msgid, msgstr, tuple(pages)) for (ctx, msgid), renderings in self.entries.items()
+                     for msgstr, pages in renderings.items())
 
     @classmethod
-    def from_rows(cls, rows: list[list]) -> Memory:
+    def from_rows(cls, rows: Iterable[Row]) -> Memory:
         memory = cls()
         for ctx, msgid, msgstr, pages in rows:
             memory.entries[(ctx, msgid)][msgstr] = list(pages)

@@ -25,6 +25,8 @@ from pipeline import fsio
 from pipeline.errors import PipelineError
 from pipeline.paths import Project
 
+VERSION = 1  # a ledger of another version is not read: its job runs again
+
 # One file in a ledger: [digest or None (no such file), stamp or None (hash it to know)]
 Entry = tuple[str | None, fsio.Stamp | None]
 
@@ -84,7 +86,8 @@ class Recorder:
         self.ledger.listings[f"{self.project.relative(folder)}/{pattern}"] = sorted(names)
 
     def save(self, path: Path) -> None:
-        data = {"reads": self.ledger.reads, "writes": self.ledger.writes, "listings": self.ledger.listings}
+        data = {"version": VERSION, "reads": self.ledger.reads, "writes": self.ledger.writes,
+                "listings": self.ledger.listings}
         fsio.write_text(path, json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n")
 
 
@@ -93,18 +96,37 @@ def _digest(data: bytes | None) -> str | None:
 
 
 def load(path: Path) -> Ledger | None:
+    """The ledger at `path`; None when there is none this code can read (missing, of another version or
+    shape): then the job's result cannot be shown to stand, and it runs again."""
     try:
         data = json.loads(path.read_text("utf-8"))
-        return Ledger({k: _entry(v) for k, v in data["reads"].items()},
-                      {k: _entry(v) for k, v in data["writes"].items()},
-                      {k: list(v) for k, v in data["listings"].items()})
+        if data["version"] != VERSION:
+            return None
+        return Ledger({_name(k): _entry(v) for k, v in data["reads"].items()},
+                      {_name(k): _entry(v) for k, v in data["writes"].items()},
+                      {_name(k): [_name(n) for n in v] for k, v in data["listings"].items()})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _entry(value: list) -> Entry:
+def _name(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a file name, found {value!r}")
+    return value
+
+
+def _entry(value: object) -> Entry:
+    if not isinstance(value, list) or len(value) != 2:
+        raise TypeError(f"expected [digest, stamp], found {value!r}")
     digest, stamp = value
-    return digest, tuple(stamp) if stamp is not None else None  # type: ignore[return-value]
+    if digest is not None:
+        digest = _name(digest)
+    if stamp is None:
+        return digest, None
+    if not isinstance(stamp, list) or len(stamp) != 4 or not all(isinstance(n, int) for n in stamp):
+        raise TypeError(f"expected a stamp of four integers, found {stamp!r}")
+    inode, size, mtime, ctime = stamp
+    return digest, (inode, size, mtime, ctime)
 
 
 def changes(project: Project, ledger: Ledger) -> tuple[list[str], list[Path]]:

@@ -4,24 +4,17 @@ every page in every locale (output/preview/); manifest output/.state/render/shar
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pipeline import fsio
-from pipeline.errors import CatalogChanged, PipelineError
+from pipeline.errors import CatalogChanged, PipelineError, Problem
+from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.ledger import load as load_ledger
+from pipeline.jobs.manifests import LocaleManifest, LocalePage, RenderedPage, RenderManifest
 from pipeline.jobs.progress import Progress
-from pipeline.jobs.state import (
-    key_of,
-    listed_files,
-    load_manifest,
-    load_states,
-    previous_manifest,
-    published_versions,
-    report,
-    save_manifest,
-    stamp,
-)
+from pipeline.jobs.state import key_of, load_states, log_problem, previous, published_versions, save, stamp
 from pipeline.paths import Project, shard_of
 
 log = logging.getLogger("clinic_l10n")
@@ -36,10 +29,9 @@ def is_current(project: Project, shard: int) -> bool:
     """True when nothing the shard's pages depend on changed since its last run and its files are all
     there. Checked before the configuration, Babel or Jinja2 are loaded: a shard with no edited page
     costs little more than its interpreter start (in a rebuild after one edit, all shards but one)."""
-    manifest = load_manifest(project.render_manifest(shard))
-    shards = manifest.get("shards")
-    return isinstance(shards, int) and manifest.get("inputs") == _inputs(project, shard, shards) \
-        and all((project.root / f).is_file() for f in listed_files(manifest))
+    manifest = manifests.read(project.render_manifest(shard), RenderManifest)
+    return manifest is not None and manifest.shard_inputs == _inputs(project, shard, manifest.shards) \
+        and all((project.root / f).is_file() for f in manifest.files)
 
 
 def _inputs(project: Project, shard: int, shards: int) -> str:
@@ -48,76 +40,80 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
     (their catalogs' digests, publication, reasons, counts)."""
     extract = fsio.digest(fsio.read_bytes(project.extract_manifest) or b"")
     states = []
-    for manifest in project.locale_manifests():
-        pages = load_manifest(manifest).get("pages", {})
-        states.append((manifest.name, sorted((n, e) for n, e in pages.items() if shard_of(n, shards) == shard)))
+    for path in project.locale_manifests():
+        manifest = manifests.read(path, LocaleManifest)
+        pages = manifest.pages if manifest is not None else {}
+        states.append((path.name, sorted((n, e.to_json()) for n, e in pages.items() if shard_of(n, shards) == shard)))
     return key_of(stamp(project), extract, states)
 
 
-def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
+def run_render(project: Project, settings: Settings, shard: int) -> list[Problem]:
     """Write the published pages of this shard's pages (output/site/) and a reviewer preview of every
-    page in every configured locale (output/preview/)."""
+    page in every configured locale (output/preview/). Returns the pages that could not be written
+    (logged, and printed by the job itself: no manifest keeps them): the job fails, and runs again."""
     path = project.render_manifest(shard)
     inputs = _inputs(project, shard, settings.render_shards)  # before reading them: a later change reruns it
-    old = previous_manifest(path).get("pages", {})
+    last = previous(path, RenderManifest)
+    old = last.pages if last is not None else {}
     extract, states = load_states(project, settings)
     versions = published_versions(settings, extract, states)
     current = stamp(project)
     record = Recorder(project, previous=load_ledger(project.ledger(f"render-{shard}")))
-    pages: dict[str, Any] = {}
-    errors: list[str] = []
+    pages: dict[str, RenderedPage] = {}
+    errors: list[Problem] = []
     complete = True
     mine = {name: links for name, links in versions.items() if shard_of(name, settings.render_shards) == shard}
     progress = Progress(f"render shard {shard}", len(mine), "pages", "rendering")
     for name, links in progress.each(list(mine.items())):
         # A page is rendered again when its source, its published versions, or one of its catalogs
-        # (as the update job recorded it: "own" names the catalog's bytes) or their state changed.
+        # (as the update job recorded it: `inputs` names the catalog's bytes) or their state changed.
         # A locale whose catalog could not be read has no preview (the update job reported it).
         status = {loc.gettext: states[loc.gettext][name] for loc in settings.locales
-                  if name in states[loc.gettext] and not states[loc.gettext][name].get("error")}
-        key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
-                     {code: (s.get("own"), s.get("published"), s.get("reasons")) for code, s in status.items()})
+                  if name in states[loc.gettext] and states[loc.gettext][name].error is None}
+        source_digest = extract[name].source_digest or ""
+        key = key_of(current, source_digest, [(v.locale.gettext, v.slug) for v in links],
+                     {code: (s.inputs, s.published, list(s.reasons)) for code, s in status.items()})
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
         files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
                   if loc.gettext in status]
-        prev = old.get(name, {})
-        if prev.get("key") == key and all((project.root / f).is_file() for f in files):
+        prev = old.get(name)
+        if prev is not None and prev.inputs == key and all((project.root / f).is_file() for f in files):
             pages[name] = prev
             record.kept(project.root / f for f in files)
             continue
         try:
-            _render_page(project, settings, name, extract[name]["source"], links, status)
-            pages[name] = {"key": key, "files": files}
+            _render_page(project, settings, name, source_digest, links, status)
+            pages[name] = RenderedPage(key, tuple(files))
             record.wrote(*(project.root / f for f in files))
         except CatalogChanged as err:  # saved during this run: rendered from the checked bytes next run
             log.info("%s", err)
             complete = False
-            if prev:
-                pages[name] = {**prev, "key": None}
-                record.kept(project.root / f for f in prev.get("files", []))
+            if prev is not None:
+                pages[name] = RenderedPage(None, prev.files)
+                record.kept(project.root / f for f in prev.files)
         except PipelineError as err:  # not in a manifest: the job prints it, and fails (see cli)
-            report(err, errors, printed=True)
-            if prev:
+            log_problem(err.problem, printed=True)
+            errors.append(err.problem)
+            if prev is not None:
                 pages[name] = prev  # its last build stays online until it can be written again
-                record.kept(project.root / f for f in prev.get("files", []))
+                record.kept(project.root / f for f in prev.files)
     _remove_stale(project, old, pages)
-    # After an error (a full disk, say) the next run takes the full path again: no "inputs" to match.
+    # After an error (a full disk, say) the next run takes the full path again: no inputs to match.
     done = complete and not errors
-    save_manifest(path, {"pages": pages, "inputs": inputs if done else None, "shards": settings.render_shards})
+    save(path, RenderManifest(pages, inputs if done else None, settings.render_shards))
     record.save(project.ledger(f"render-{shard}"))
     progress.finish(f"{len(mine):,} pages, {len(errors):,} with a problem")
     return errors
 
 
 def _render_page(project: Project, settings: Settings, name: str, source_digest: str, links: list[Link],
-                 status: dict[str, dict[str, Any]]) -> None:
+                 status: dict[str, LocalePage]) -> None:
     """Render from exactly what was checked: the source page whose digest the extract job recorded and
     each catalog in the version the update job decided on (CatalogChanged if either changed since)."""
     from pipeline.catalogs import catalogcache
     from pipeline.copydeck.model import Link
     from pipeline.copydeck.parse import parse_page
     from pipeline.copydeck.segments import walk
-    from pipeline.review.publish import state_of
     from pipeline.site.pages import cache_compiled_templates, preview_banner, render_page, state_marker
 
     cache_compiled_templates(project.compiled_templates)
@@ -127,7 +123,7 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
     if data is None or fsio.digest(data)[:24] != source_digest:
         raise CatalogChanged("changed since its template was made; the next run builds it", project.relative(source))
     page = parse_page(data, project.relative(source), name)
-    parsed = {code: catalogcache.load_checked(project, project.catalog(code, name), info["catalog"]).by_key()
+    parsed = {code: catalogcache.load_checked(project, project.catalog(code, name), info.catalog_digest or "").by_key()
               for code, info in status.items()}
     for link in links:
         localised = page
@@ -140,60 +136,70 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
         translations = parsed.get(locale.gettext)
         if translations is None:
             continue
-        marks: dict[tuple[int, str], str] = {}
-        info = status.get(locale.gettext, {})
-        found = _findings_by_key(translations, info.get("findings", []))
-        noted: dict[tuple[int, str], list[dict[str, Any]]] = {}
-        sources: dict[tuple[int, str], str] = {}
-
-        def draft(segment: Segment, translations: dict = translations, marks: dict = marks,
-                  found: dict = found, noted: dict = noted, sources: dict = sources) -> str:
-            message = translations.get(segment.key)
-            text = message.msgstr if message is not None and message.translated else segment.text
-            marks[(segment.line, text)] = state_of(message)
-            sources[(segment.line, text)] = segment.text
-            if segment.key in found:
-                noted[(segment.line, text)] = found[segment.key]
-            return text
-
-        localised = walk(page, draft)
-        counts = info.get("counts", {}).get("messages", {})
-        banner = preview_banner(locale, counts, bool(info.get("published")), info.get("reasons", []),
-                                info.get("findings", []), settings.source_locale)
+        info = status[locale.gettext]
+        findings = [finding.as_report() for finding in info.findings]  # as the previews show them
+        marks: Shown = {}
+        noted: Noted = {}
+        sources: Sources = {}
+        localised = walk(page, _drafts_shown(translations, _findings_by_key(translations, info), marks, noted,
+                                             sources))
+        banner = preview_banner(locale, info.counts.messages, info.published, list(info.reasons), findings,
+                                settings.source_locale)
         here = Link(locale, links[0].slug, settings.base_url)
         mark = state_marker(marks, settings.source_locale, noted, sources)
         html = render_page(localised, settings, here, [], mark=mark, preview_banner=banner)
         fsio.write_text(project.preview_file(locale.url_segment, links[0].slug), html)
 
 
-def _findings_by_key(translations: dict, findings: list[dict[str, Any]]) -> dict[Any, list[dict[str, Any]]]:
+Shown = dict[tuple[int, str], str]  # (line, text) of a segment as a preview shows it -> its review state
+Noted = dict[tuple[int, str], list[dict[str, object]]]  # ... -> the findings on it, as the previews show them
+Sources = dict[tuple[int, str], str]  # ... -> its source text
+
+
+def _drafts_shown(translations: dict[Key, Message], found: dict[Key, list[dict[str, object]]], marks: Shown,
+                  noted: Noted, sources: Sources) -> Callable[[Segment], str]:
+    """For a preview: each segment's translation or draft (its source text when it has none), noting
+    its review state in `marks`, its findings in `noted` and its source text in `sources`."""
+    from pipeline.review.publish import state_of
+
+    def draft(segment: Segment) -> str:
+        message = translations.get(segment.key)
+        text = message.msgstr if message is not None and message.translated else segment.text
+        marks[(segment.line, text)] = state_of(message)
+        sources[(segment.line, text)] = segment.text
+        if segment.key in found:
+            noted[(segment.line, text)] = found[segment.key]
+        return text
+
+    return draft
+
+
+def _findings_by_key(translations: dict[Key, Message], info: LocalePage) -> dict[Key, list[dict[str, object]]]:
     """The update job's findings by the key of their entry (a finding names the line where its entry starts
-    in the catalog it checked: the one rendered here)."""
+    in the catalog it checked: the one rendered here), as the previews show them."""
     at_line = {message.line: key for key, message in translations.items()}
-    by_key: dict[Any, list[dict[str, Any]]] = {}
-    for finding in findings:
-        key = at_line.get(int(finding["where"].rpartition(":")[2] or 0))
+    by_key: dict[Key, list[dict[str, object]]] = {}
+    for finding in info.findings:
+        key = at_line.get(finding.line)
         if key is not None:
-            by_key.setdefault(key, []).append(finding)
+            by_key.setdefault(key, []).append(finding.as_report())
     return by_key
 
 
-def _translator(translations: dict, where: str):
+def _translator(translations: dict[Key, Message], where: str) -> Callable[[Segment], str]:
     def translate(segment: Segment) -> str:
         message = translations.get(segment.key)
         if message is None or not message.reviewed or message.msgid_plural is not None:  # a segment is singular
             raise PipelineError(f"no reviewed translation for {segment.text[:60]!r}", where)
-        return message.msgstr.strip() if segment.role == "URL slug" else message.msgstr
+        return message.msgstr.strip() if segment.role == "URL slug" else str(message.msgstr)
 
     return translate
 
 
-def _remove_stale(project: Project, old: dict[str, Any], new: dict[str, Any]) -> None:
-    keep = {f for entry in new.values() for f in entry.get("files", [])}
+def _remove_stale(project: Project, old: dict[str, RenderedPage], new: dict[str, RenderedPage]) -> None:
+    keep = {f for entry in new.values() for f in entry.files}
     for entry in old.values():
-        for file in entry.get("files", []):
+        for file in entry.files:
             if file not in keep:
                 path = project.root / file
                 fsio.remove(path, project.site if project.site in path.parents else project.preview)
-
-

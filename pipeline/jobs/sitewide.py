@@ -9,42 +9,35 @@ was deleted, and the digest of the status data, so an edit that changes no count
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pipeline import fsio
+from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Recorder
-from pipeline.jobs.state import (
-    key_of,
-    load_manifest,
-    load_states,
-    published_versions,
-    save_manifest,
-)
+from pipeline.jobs.manifests import SiteManifest
+from pipeline.jobs.state import States, key_of, load_states, published_versions, save
 from pipeline.paths import Project
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
 
-States = tuple[dict[str, Any], dict[str, dict[str, Any]]]  # what load_states returns
 
-
-def run_site(project: Project, settings: Settings) -> list[str]:
+def run_site(project: Project, settings: Settings) -> None:
     """The site-wide files in one job: sitemap, robots.txt, stylesheets, status report, and the run's
-    outcome (output/.state/problems.txt and summary.txt). Returns the errors that stand."""
+    outcome (output/.state/problems.txt: the errors that stand, and summary.txt)."""
     from pipeline.review.outcome import outcome
 
     states = load_states(project, settings)
-    old = load_manifest(project.site_manifest)
+    old = manifests.read(project.site_manifest, SiteManifest)
     files = run_sitemap(project, settings, states) + project.status_files
-    report = run_report(project, settings, states, old.get("report"))
-    save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files], "report": report})
+    status_digest = run_report(project, settings, states, old.status_digest if old is not None else None)
+    save(project.site_manifest, SiteManifest(tuple(project.relative(f) for f in files), status_digest))
     record = Recorder(project)
     record.wrote(*files)
     record.save(project.ledger("site"))
     result = outcome(settings, *states)
-    fsio.write_text(project.problems, "".join(line + "\n" for line in result.errors))
+    fsio.write_text(project.problems, "".join(f"{problem}\n" for problem in result.errors))
     fsio.write_text(project.summary, result.text())
-    return list(result.errors)
 
 
 def run_sitemap(project: Project, settings: Settings, states: States | None = None) -> list[Path]:

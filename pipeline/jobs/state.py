@@ -1,4 +1,5 @@
-"""The manifests in output/.state/: what each job recorded, and what the next one reads."""
+"""Around the manifests in output/.state/ (their types: manifests.py): how a job saves its own and reads its
+last one, which jobs are stale, the digest of the code, and how a job logs the problems it records."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pipeline import fsio
 from pipeline.copydeck.model import Link
-from pipeline.errors import PipelineError, as_error
+from pipeline.errors import Problem
+from pipeline.jobs import manifests
+from pipeline.jobs.manifests import ExtractManifest, LocaleManifest, LocalePage, M, Manifest, SourcePage
 from pipeline.paths import Project
 
 if TYPE_CHECKING:
@@ -23,23 +26,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("clinic_l10n")
 
 
-def load_manifest(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-
-
-def save_manifest(path: Path, data: dict[str, Any]) -> None:
-    # Compact on purpose: json's C encoder only serves indent=None (indenting costs 10x the time).
-    fsio.write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+def save(path: Path, manifest: Manifest) -> None:
+    """Write a job's manifest (its Snakemake output); the one `reopen_stale` set aside is done with."""
+    manifests.write(path, manifest)
     _set_aside(path).unlink(missing_ok=True)  # see reopen_stale
-
-
-def listed_files(manifest: dict[str, Any]) -> list[str]:
-    """The files a render or site manifest says its job wrote (relative to the project root)."""
-    pages = manifest.get("pages", {}).values()
-    return [*manifest.get("files", []), *(f for page in pages for f in page.get("files", []))]
 
 
 def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
@@ -50,7 +40,7 @@ def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
     Call only while holding the run lock, before Snakemake looks at the manifests.
 
     (Ageing the manifest would not do: Snakemake skips a job whose newer inputs have the checksums it
-    recorded.) The job still reads the set-aside manifest (`previous_manifest`): it needs it to
+    recorded.) The job still reads the set-aside manifest (`previous`): it needs it to
     remove the files of deleted pages and to skip what did not change."""
     stale, written = stale_jobs(project, jobs)
     for manifest, spoiled in stale.items():
@@ -146,9 +136,9 @@ def sweep_after_killed_jobs(project: Project) -> bool:
     return True
 
 
-def previous_manifest(path: Path) -> dict[str, Any]:
+def previous(path: Path, kind: type[M]) -> M | None:
     """What the job of `path` recorded last time, even if it was set aside by `reopen_stale`."""
-    return load_manifest(path) or load_manifest(_set_aside(path))
+    return manifests.read(path, kind) or manifests.read(_set_aside(path), kind)
 
 
 def _set_aside(manifest: Path) -> Path:
@@ -197,32 +187,36 @@ def at_end() -> bool:
     return os.environ.get(AT_END_ENV) == "1"
 
 
-def report(problem: PipelineError | str, errors: list[str], printed: bool = False) -> None:
-    """Record a problem the manifests keep (`printed`: one they do not, which the job prints itself)."""
-    text = str(problem)
-    log.error("%s", as_error(text), extra={LOG_ONLY: at_end() and not printed})
-    errors.append(text)
+def log_problem(problem: Problem, printed: bool = False) -> None:
+    """Log a problem the job records in its manifest, to be printed at the run's end (see AT_END_ENV);
+    `printed`: one no manifest keeps, which the job prints itself."""
+    log.error("%s", problem, extra={LOG_ONLY: at_end() and not printed})
 
 
-def load_states(project: Project, settings: Settings) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+States = tuple[dict[str, SourcePage], dict[str, dict[str, LocalePage]]]  # what load_states returns
+
+
+def load_states(project: Project, settings: Settings) -> States:
     """The extract manifest's pages, and each locale manifest's pages: what downstream jobs read."""
-    extract = load_manifest(project.extract_manifest).get("pages", {})
-    states = {loc.gettext: load_manifest(project.locale_manifest(loc.gettext)).get("pages", {})
-              for loc in settings.locales}
-    return extract, states
+    extract = manifests.read(project.extract_manifest, ExtractManifest)
+    states = {}
+    for loc in settings.locales:
+        manifest = manifests.read(project.locale_manifest(loc.gettext), LocaleManifest)
+        states[loc.gettext] = manifest.pages if manifest is not None else {}
+    return extract.pages if extract is not None else {}, states
 
 
-def published_versions(settings: Settings, extract: dict[str, Any],
-                       states: dict[str, dict[str, Any]]) -> dict[str, list[Link]]:
+def published_versions(settings: Settings, extract: dict[str, SourcePage],
+                       states: dict[str, dict[str, LocalePage]]) -> dict[str, list[Link]]:
     """For every page whose source parses: its published versions, source language first."""
     result: dict[str, list[Link]] = {}
     for name, entry in sorted(extract.items()):
-        if not entry.get("slug") or entry.get("error"):
+        if entry.slug is None or not entry.builds:
             continue  # a source page with an error has no version until it is fixed (see jobs/extract.py)
-        links = [Link(settings.source_locale, entry["slug"], settings.base_url)]
+        links = [Link(settings.source_locale, entry.slug, settings.base_url)]
         for loc in settings.locales:
-            state = states[loc.gettext].get(name, {})
-            if state.get("published") and state.get("slug"):
-                links.append(Link(loc, state["slug"], settings.base_url))
+            state = states[loc.gettext].get(name)
+            if state is not None and state.published and state.slug:
+                links.append(Link(loc, state.slug, settings.base_url))
         result[name] = links
     return result

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
 from pipeline import fsio
 from pipeline.catalogs import catalogcache
@@ -13,10 +12,12 @@ from pipeline.catalogs.refresh import check_header, updated
 from pipeline.catalogs.template import same_but_date
 from pipeline.config import Settings
 from pipeline.drafts.memory import Memory
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, Problem
+from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Recorder
+from pipeline.jobs.manifests import ExtractManifest, GroupManifest, LocaleManifest, LocalePage, MemoryManifest
 from pipeline.jobs.progress import Progress
-from pipeline.jobs.state import LOG_ONLY, at_end, key_of, load_manifest, report, save_manifest, stamp
+from pipeline.jobs.state import LOG_ONLY, at_end, key_of, log_problem, save, stamp
 from pipeline.locales import SiteLocale
 from pipeline.paths import Project
 from pipeline.po.catalog import Catalog, Key
@@ -29,54 +30,53 @@ log = logging.getLogger("clinic_l10n")
 SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
 
 
-def run_update_group(project: Project, settings: Settings, group: int) -> list[str]:
+def run_update_group(project: Project, settings: Settings, group: int) -> None:
     """Update the catalogs of every locale in one group (one job, one interpreter start)."""
     locales = settings.locale_groups()[group]
     record = Recorder(project)
     templates = _templates(project, record)  # read once for all the group's locales
-    errors: list[str] = []
     for locale in locales:
-        errors += run_update(project, settings, locale.gettext, templates, record)
+        run_update(project, settings, locale.gettext, templates, record)
     digests = {loc.gettext: fsio.digest(fsio.read_bytes(project.locale_manifest(loc.gettext)) or b"")[:24]
                for loc in locales}
-    save_manifest(project.group_manifest(group), {"locales": digests})
+    save(project.group_manifest(group), GroupManifest(digests))
     record.save(project.ledger(f"update-{group}"))
-    return errors
 
 
 def _templates(project: Project, record: Recorder) -> dict[str, tuple[bytes, str] | None]:
     """Each page's template whose source page parses: its bytes and their digest (None: no template).
     A page whose source has an error has no version anywhere until it is fixed (see jobs/extract.py)."""
-    pages = load_manifest(project.extract_manifest).get("pages", {})
-    found = {name: record.read(project.template(name)) for name in sorted(pages) if not pages[name].get("error")}
+    extract = manifests.read(project.extract_manifest, ExtractManifest)
+    pages = extract.pages if extract is not None else {}
+    found = {name: record.read(project.template(name)) for name in sorted(pages) if pages[name].error is None}
     return {name: (data, fsio.digest(data)) if data is not None else None for name, data in found.items()}
 
 
-def run_update(project: Project, settings: Settings, code: str,
+def run_update(project: Project, settings: Settings, locale_code: str,
                templates: dict[str, tuple[bytes, str] | None] | None = None, record: Recorder | None = None
-               ) -> list[str]:
+               ) -> None:
     """Merge every page's template into locales/<locale>/LC_MESSAGES/<page>.po, pre-fill drafts for
     the empty entries (memory, then one machine-translation batch), and decide publication.
 
     A page is processed again when its template, catalog or the locale's glossary changed, or when it
-    still has empty entries and the translation memory (the reviewed entries of all pages) changed."""
-    locale = settings.locale(code)
+    still has empty entries and the translation memory (the reviewed entries of all pages) changed.
+    Its problems are recorded in the locale's manifest (and logged): the run prints them at its end."""
+    locale = settings.locale(locale_code)
     record = record or Recorder(project)
     path = project.locale_manifest(locale.gettext)
-    old = load_manifest(path).get("pages", {})
-    errors: list[str] = []
-    checker, glossary_digest = _checker(project, settings, locale, record, errors)
+    last = manifests.read(path, LocaleManifest)
+    old = last.pages if last is not None else {}
+    checker, glossary_digest, glossary_error = _checker(project, settings, locale, record)
     current = key_of(stamp(project), glossary_digest)
     pots = templates if templates is not None else _templates(project, record)
     present = {n: pot for n, pot in pots.items() if pot is not None}  # pages with a template
     pos: dict[str, bytes | None] = {}
-    pages: dict[str, Any] = {}
+    pages: dict[str, LocalePage] = {}
     for name in present:
         try:
             pos[name] = record.read(project.catalog(locale.gettext, name))
         except PipelineError as err:  # unreadable: withdrawn until it can be read (its state is unknown)
-            report(err, errors)
-            pages[name] = _failed(err)
+            pages[name] = _failed(err.problem)
     work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
     existing: dict[str, Catalog | None] = {}  # page -> the catalog as read (parsed once per job)
 
@@ -85,21 +85,20 @@ def run_update(project: Project, settings: Settings, code: str,
             template, existing[name], merged = merge_catalog(project, locale, name, present[name][0], pos[name])
             work[name] = (template, merged)
         except PipelineError as err:
-            report(err, errors)
-            pages[name] = _failed(err)
+            pages[name] = _failed(err.problem)
 
-    own = {n: key_of(current, present[n][1], record.digest_of(project.catalog(locale.gettext, n))) for n in pos}
-    progress = Progress(f"update {locale.gettext}", len(own), "pages", "merging")
-    for name in progress.each(own):
-        prev = old.get(name, {})
-        if prev.get("own") == own[name] and not prev.get("error"):
+    inputs = {n: key_of(current, present[n][1], record.digest_of(project.catalog(locale.gettext, n))) for n in pos}
+    progress = Progress(f"update {locale.gettext}", len(inputs), "pages", "merging")
+    for name in progress.each(inputs):
+        prev = old.get(name)
+        if prev is not None and prev.inputs == inputs[name] and prev.error is None:
             pages[name] = prev
         else:
             take(name)
-    memory_key = key_of(sorted((n, _reviewed_digest(work[n][1]) if n in work else pages.get(n, {}).get("reviewed"))
-                               for n in own))
+    memory_key = key_of(sorted((n, _reviewed_digest(work[n][1]) if n in work else _reviewed_of(pages.get(n)))
+                               for n in inputs))
     for name, prev in list(pages.items()):
-        if prev.get("counts", {}).get("messages", {}).get("untranslated", 0) and prev.get("memory") != memory_key:
+        if prev.counts.untranslated and prev.memory_digest != memory_key:
             take(name)  # empty entries, and the memory changed: it may draft them now
     drafted = _prefill(project, settings, locale, work, pos, memory_key)
     drafts = _drafts(project, settings, locale)
@@ -109,26 +108,26 @@ def run_update(project: Project, settings: Settings, code: str,
         try:
             written, lines = write_catalog(project, locale, name, catalog, pos[name], existing[name])
         except PipelineError as err:
-            report(err, errors)
-            pages[name] = _failed(err)
+            pages[name] = _failed(err.problem)
             record.used(po_path, pos[name])  # a save that raced with the write: the next run reads it
             continue
         record.used(po_path, written)
         status = _status(project, name, locale, template, catalog, checker, lines, drafts)
-        if checker is None:  # glossary_digest holds the glossary's error: every page of the locale fails with it
-            status["error"] = glossary_digest
-        status["own"] = key_of(current, present[name][1], record.digest_of(po_path))
-        status["catalog"] = fsio.digest(written)  # the bytes QA checked: the render publishes exactly these
-        status["reviewed"] = _reviewed_digest(catalog)
-        status["memory"] = memory_key
-        pages[name] = status
+        pages[name] = replace(
+            status,
+            error=glossary_error,  # the glossary's error: every page of the locale fails with it
+            inputs=key_of(current, present[name][1], record.digest_of(po_path)),
+            catalog_digest=fsio.digest(written),
+            reviewed_digest=_reviewed_digest(catalog),
+            memory_digest=memory_key,
+        )
     if drafted:
         log.info("%s: %s", locale.gettext, drafted)
-    _unique_slugs(pages, project, locale)
-    save_manifest(path, {"locale": locale.gettext, "pages": pages, "errors": errors})
-    progress.finish(f"{len(pages):,} pages, {len(work):,} merged and checked, {len(errors):,} with a problem"
+    pages = _unique_slugs(pages, project, locale)
+    save(path, LocaleManifest(locale.gettext, pages))
+    failed = sum(1 for page in pages.values() if page.error is not None)
+    progress.finish(f"{len(pages):,} pages, {len(work):,} merged and checked, {failed:,} with a problem"
                     + (f"; {drafted}" if drafted else ""))
-    return errors
 
 
 def _reviewed_digest(catalog: Catalog) -> str:
@@ -136,11 +135,16 @@ def _reviewed_digest(catalog: Catalog) -> str:
     return key_of(sorted([m.msgctxt or "", m.msgid, m.msgstr] for m in catalog.live if m.reviewed))
 
 
-def _failed(err: PipelineError) -> dict[str, Any]:
-    # Nothing of the last good state is kept (its counts included): what a run shows is a function of
-    # today's files, the same whether or not the catalog was ever readable.
-    return {"own": None, "error": str(err), "published": False, "publishable": False,
-            "reasons": [f"catalog error: {err}"], "slug": None, "counts": {}}
+def _reviewed_of(page: LocalePage | None) -> str | None:
+    return page.reviewed_digest if page is not None else None
+
+
+def _failed(problem: Problem) -> LocalePage:
+    """A page whose catalog cannot be read, its problem logged as it is found. Nothing of the last good
+    state is kept (its counts included): what a run shows is a function of today's files, the same
+    whether or not the catalog was ever readable."""
+    log_problem(problem)
+    return LocalePage(error=problem, reasons=(f"catalog error: {problem.located()}",))
 
 
 def merge_catalog(project: Project, locale: SiteLocale, name: str, pot_bytes: bytes,
@@ -200,9 +204,9 @@ def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog,
             pos: dict[str, bytes | None], memory_key: str) -> Memory:
     """The reviewed entries of all the locale's catalogs. `memory_key` names that set of entries, so
     the memory built for it last time is reused instead of reading every catalog again."""
-    saved = load_manifest(project.memory(locale.gettext))
-    if saved.get("key") == memory_key:
-        return Memory.from_rows(saved["rows"])
+    saved = manifests.read(project.memory(locale.gettext), MemoryManifest)
+    if saved is not None and saved.reviewed_digest == memory_key:
+        return Memory.from_rows(saved.rows)
     memory = Memory()
     for name, data in pos.items():
         if name in work:
@@ -212,7 +216,7 @@ def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog,
                 memory.add(name, catalogcache.load(project, project.catalog(locale.gettext, name), data))
             except PipelineError:
                 continue  # reported by that page's own update
-    save_manifest(project.memory(locale.gettext), {"key": memory_key, "rows": memory.rows()})
+    save(project.memory(locale.gettext), MemoryManifest(memory_key, memory.rows()))
     return memory
 
 
@@ -235,62 +239,62 @@ def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cata
     return data, lines
 
 
-def _checker(project: Project, settings: Settings, locale: SiteLocale, record: Recorder,
-             errors: list[str]) -> tuple[Checker | None, str]:
-    """The locale's QA checker and the digest of its glossary; no checker when the glossary cannot be
-    read: then no page of the locale can be shown to follow it, and none is published."""
+def _checker(project: Project, settings: Settings, locale: SiteLocale,
+             record: Recorder) -> tuple[Checker | None, str, Problem | None]:
+    """The locale's QA checker, the digest of its glossary, and why the glossary cannot be read (logged
+    here): then there is no checker, no page of the locale can be shown to follow it, and none is published."""
     path = project.glossary(locale.gettext)
     try:
         data = record.read(path)
         glossary = read_glossary(data, project.relative(path)) if data is not None else ()
     except PipelineError as err:
-        report(err, errors)
-        return None, str(err)
-    return Checker(settings.source_locale, locale, glossary, settings.do_not_translate), fsio.digest(data or b"")
+        log_problem(err.problem)
+        return None, str(err), err.problem
+    checker = Checker(settings.source_locale, locale, glossary, settings.do_not_translate)
+    return checker, fsio.digest(data or b""), None
 
 
 def _drafts(project: Project, settings: Settings, locale: SiteLocale) -> Drafts:
-    return Drafts(project.root / settings.machine_translation.cache, project.memory(locale.gettext),
+    def memory() -> Memory:
+        saved = manifests.read(project.memory(locale.gettext), MemoryManifest)
+        return Memory.from_rows(saved.rows if saved is not None else ())
+
+    return Drafts(project.root / settings.machine_translation.cache, memory,
                   settings.source_locale.gettext, locale.gettext, settings.do_not_translate, settings.tm_min_similarity,
                   settings.max_unchanged_machine_share)
 
 
 def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, catalog: Catalog,
-            checker: Checker | None, lines: dict[Key, int], drafts: Drafts) -> dict[str, Any]:
+            checker: Checker | None, lines: dict[Key, int], drafts: Drafts) -> LocalePage:
     where = project.relative(project.catalog(locale.gettext, name))
-    findings = checker.catalog(template, catalog, lines) if checker is not None else []
+    findings = checker.catalog(template, catalog, lines, where) if checker is not None else []
     for finding in findings:  # a warning is printed once, when the page is checked; a blocking finding at
-        problem = finding.problem(where)  # the end of every run while it stands (see pipeline/review/outcome.py)
+        problem = finding.problem()  # the end of every run while it stands (see pipeline/review/outcome.py)
         log.log(logging.ERROR if finding.blocking else logging.WARNING, "%s", problem,
                 extra={LOG_ONLY: finding.blocking and at_end()})
     review = drafts.review(name, template, catalog)
-    blocking = tuple(f"{QA_REASON}{finding.render(where)}" for finding in findings if finding.blocking) + review.reasons
+    blocking = tuple(f"{QA_REASON}{finding.render()}" for finding in findings if finding.blocking) + review.reasons
     if checker is None:
         blocking += (f"the glossary {project.relative(project.glossary(locale.gettext))} cannot be read",)
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
     slug_key = slug_entry.key if slug_entry else SLUG_KEY
-    version = decide(name, locale.gettext, template, catalog, slug_key, blocking)
-    return {
-        "findings": [f.as_dict(where) for f in findings],
-        "slug": version.slug,
-        "publishable": version.published,
-        "published": version.published,
-        "reasons": list(version.reasons),
-        "signoff_needed": bool(review.reasons),
-        "counts": version.counts.as_dict(),
-        **review.as_dict(),
-    }
+    decision = decide(name, locale.gettext, template, catalog, slug_key, blocking)
+    return LocalePage(slug=decision.slug, publishable=decision.published, published=decision.published,
+                      reasons=decision.reasons, signoff_needed=bool(review.reasons), counts=decision.counts,
+                      findings=tuple(findings), postedit=review.edit, signoff=review.signoff)
 
 
-def _unique_slugs(pages: dict[str, Any], project: Project, locale: SiteLocale) -> None:
-    for entry in pages.values():
-        entry["published"] = entry.get("publishable", False)
-        entry["reasons"] = [r for r in entry.get("reasons", []) if not r.startswith("URL slug ")]
-    slugs = {name: entry["slug"] for name, entry in pages.items() if entry.get("slug") and entry["publishable"]}
+def _unique_slugs(pages: dict[str, LocalePage], project: Project, locale: SiteLocale) -> dict[str, LocalePage]:
+    """Each page published if publishable, unless another page of the locale has its slug."""
+    pages = {name: replace(entry, published=entry.publishable,
+                           reasons=tuple(r for r in entry.reasons if not r.startswith("URL slug ")))
+             for name, entry in pages.items()}
+    slugs = {name: entry.slug for name, entry in pages.items() if entry.slug and entry.publishable}
     for slug, names in slug_clashes(slugs).items():
         for name in names:
             others = ", ".join(n for n in names if n != name)
-            pages[name]["published"] = False
-            pages[name]["reasons"].append(f"URL slug {slug!r} is also the slug of {others} in {locale.gettext}")
+            pages[name] = replace(pages[name], published=False, reasons=(
+                *pages[name].reasons, f"URL slug {slug!r} is also the slug of {others} in {locale.gettext}"))
             log.warning("%s: warning: URL slug %r is also used by %s; not published",
                         project.relative(project.catalog(locale.gettext, name)), slug, others)
+    return pages

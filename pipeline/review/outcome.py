@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pipeline.errors import Problem, as_error
+from pipeline.errors import Problem
 from pipeline.review.publish import QA_REASON
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
+    from pipeline.jobs.manifests import LocalePage, SourcePage
 
 # Why a version is not published, from the gravest: each version counts once, under its gravest reason.
 REASONS = {
@@ -34,80 +35,77 @@ HEADING = "summary:"
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    errors: tuple[str, ...]  # as printed: `path:line: error: …`
+    errors: tuple[Problem, ...]  # what fails the run: a source page, a catalog or a glossary that cannot be read
     findings: tuple[Problem, ...]  # blocking QA findings on reviewed entries
     summary: tuple[str, ...]
 
     def text(self) -> str:
-        lines = [*self.errors, *map(str, self.findings), HEADING, *self.summary]
+        lines = [*map(str, self.errors), *map(str, self.findings), HEADING, *self.summary]
         if self.errors:
             count = len(self.errors)
             lines.append(f"{count} error{'s' if count > 1 else ''}: fix {'them' if count > 1 else 'it'} and run again")
         return "".join(line + "\n" for line in lines)
 
 
-def outcome(settings: Settings, extract: dict[str, Any], states: dict[str, dict[str, Any]]) -> Outcome:
+def outcome(settings: Settings, extract: dict[str, SourcePage], states: dict[str, dict[str, LocalePage]]) -> Outcome:
     """What the manifests of the last run say: see the module's docstring."""
     errors = problems_in(extract, states)
     findings = tuple(finding for state in states.values() for name in sorted(state)
                      for finding in blocking_findings(state[name]))
-    built = [name for name, entry in sorted(extract.items()) if entry.get("slug") and not entry.get("error")]
+    built = [name for name, entry in sorted(extract.items()) if entry.builds]
     source = f"{settings.source_locale.gettext}: {len(built)} published"
     if len(built) < len(extract):
         failed = len(extract) - len(built)
         source += f", {failed} not built (source error{'s' if failed > 1 else ''})"
     lines = [source]
     for loc in settings.locales:
-        lines += _locale_lines(loc.gettext, [(name, states.get(loc.gettext, {}).get(name, {})) for name in built])
-    return Outcome(tuple(as_error(e) for e in errors), findings, tuple(lines))
+        state = states.get(loc.gettext, {})
+        lines += _locale_lines(loc.gettext, [(name, state.get(name)) for name in built])
+    return Outcome(errors, findings, tuple(lines))
 
 
-def problems_in(extract: dict[str, Any], states: dict[str, dict[str, Any]]) -> list[str]:
+def problems_in(extract: dict[str, SourcePage], states: dict[str, dict[str, LocalePage]]) -> tuple[Problem, ...]:
     """Every error the manifests record, once (a glossary's error stands in every page of its locale)."""
-    pages = [*extract.values(), *(entry for state in states.values() for entry in state.values())]
-    return list(dict.fromkeys(entry["error"] for entry in pages if entry.get("error")))
+    pages: list[SourcePage | LocalePage] = [*extract.values(), *(e for s in states.values() for e in s.values())]
+    return tuple(dict.fromkeys(entry.error for entry in pages if entry.error is not None))
 
 
-def blocking_findings(entry: dict[str, Any]) -> list[Problem]:
+def blocking_findings(entry: LocalePage) -> list[Problem]:
     """The blocking QA findings a version's manifest entry records (accepted ones no longer block)."""
-    found = []
-    for finding in entry.get("findings", []):
-        if finding.get("blocking"):
-            path, _, line = finding["where"].rpartition(":")
-            found.append(Problem(path, int(line), "error", finding["message"], finding["code"]))
-    return found
+    return [finding.problem() for finding in entry.findings if finding.blocking]
 
 
-def _locale_lines(code: str, versions: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    published = sum(1 for _, entry in versions if entry.get("published"))
-    why = {name: _reason(entry) for name, entry in versions if not entry.get("published")}
+def _locale_lines(code: str, versions: list[tuple[str, LocalePage | None]]) -> list[str]:
+    published = sum(1 for _, entry in versions if entry is not None and entry.published)
+    why = {name: _reason(entry) for name, entry in versions if entry is None or not entry.published}
     line = f"{code}: {published} published"
     if why:
         counts = Counter(why.values())
         parts = [f"{counts[r]} {REASONS[r][counts[r] > 1]}" for r in REASONS if counts[r]]
         line += f", {len(why)} not published ({', '.join(parts)})"
     named = [f"{code}/{name}: NOT published: {_explained(entry)}" for name, entry in versions
-             if name in why and why[name] != "new"]
+             if name in why and why[name] != "new" and entry is not None]
     return [line, *named]
 
 
-def _reason(entry: dict[str, Any]) -> str:
+def _reason(entry: LocalePage | None) -> str:
     """The gravest reason why this version is not published (a key of REASONS)."""
-    messages = entry.get("counts", {}).get("messages", {})
-    if entry.get("error"):
+    if entry is None:
+        return "new"
+    if entry.error is not None:
         return "error"
     if blocking_findings(entry):
         return "qa"
-    if entry.get("signoff_needed"):
+    if entry.signoff_needed:
         return "signoff"
-    if any("URL slug" in r for r in entry.get("reasons", [])):
+    if any("URL slug" in r for r in entry.reasons):
         return "slug"
-    return "drafts" if messages.get("reviewed") else "new"
+    return "drafts" if entry.counts.of("reviewed") else "new"
 
 
-def _explained(entry: dict[str, Any]) -> str:
+def _explained(entry: LocalePage) -> str:
     """The reasons the update job recorded, a blocking finding shortened to where it is (printed above)."""
-    if entry.get("error"):
+    if entry.error is not None:
         return f"{REASONS['error'][0]} (printed above)"
     findings = blocking_findings(entry)
     parts = []
@@ -115,5 +113,5 @@ def _explained(entry: dict[str, Any]) -> str:
         count = len(findings)
         where = dict.fromkeys(f.where for f in findings)  # an entry can have several
         parts.append(f"{count} {REASONS['qa'][count > 1]} ({', '.join(where)})")
-    parts += [r for r in entry.get("reasons", []) if not r.startswith(QA_REASON)]
+    parts += [r for r in entry.reasons if not r.startswith(QA_REASON)]
     return "; ".join(parts)

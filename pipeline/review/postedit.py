@@ -79,12 +79,6 @@ class Review:
     signoff: Signoff | None
     reasons: tuple[str, ...]  # why it is not published on this count
 
-    def as_dict(self) -> dict[str, object]:
-        """For the manifest and the status report."""
-        signed = self.signoff
-        return {"postedit": self.edit.as_dict(),
-                "signoff": {"name": signed.name, "email": signed.email, "date": signed.date} if signed else None}
-
 
 def analyse(template: Catalog, catalog: Catalog, draft_of: Callable[[Message], str | None]) -> PostEdit:
     """Compare each reviewed entry of `template`'s messages with the draft `draft_of` recovers for it."""
@@ -172,9 +166,9 @@ class Drafts:
     """Recovers the draft an entry was given: machine drafts from the MT cache, memory drafts from the
     translation memory. Reads each only when an entry needs it."""
 
-    def __init__(self, cache: Path, memory: Path, source: str, target: str, do_not_translate: tuple[str, ...],
-                 min_similarity: float, threshold: float) -> None:
-        self.cache, self.memory_path = cache, memory
+    def __init__(self, cache: Path, memory: Callable[[], Memory], source: str, target: str,
+                 do_not_translate: tuple[str, ...], min_similarity: float, threshold: float) -> None:
+        self.cache, self.memory = cache, memory  # `memory`: reads the locale's translation memory
         self.source, self.target = source, target
         self.do_not_translate, self.min_similarity = do_not_translate, min_similarity
         self.threshold = threshold
@@ -188,7 +182,7 @@ class Drafts:
     def for_page(self, page: str, catalog: Catalog) -> Callable[[Message], str | None]:
         wanted = [m for m in catalog.live if m.reviewed and origin_of(m) == MACHINE]
         machine = self._machine_drafts(wanted) if wanted else {}
-        memory = self._memory() if any(m.reviewed and origin_of(m) == MEMORY for m in catalog.live) else None
+        memory = self.memory() if any(m.reviewed and origin_of(m) == MEMORY for m in catalog.live) else None
 
         def draft_of(m: Message) -> str | None:
             if origin_of(m) == MACHINE:
@@ -256,17 +250,6 @@ class Drafts:
                 cache.close()
             found.update(answers)
         return found
-
-    def _memory(self) -> Memory:
-        import json
-
-        from pipeline.drafts.memory import Memory
-
-        try:
-            rows = json.loads(self.memory_path.read_text("utf-8")).get("rows", [])
-        except (OSError, ValueError):
-            rows = []
-        return Memory.from_rows(rows)
 
 
 def _words(m: Message) -> int:

@@ -21,10 +21,11 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from pipeline.drafts.provenance import machine_origin, pivot_leftovers
-from pipeline.errors import PipelineError, Problem
+from pipeline.errors import PipelineError
 from pipeline.locales import SiteLocale
 from pipeline.po.catalog import Catalog, Key, Message
 from pipeline.quantities import COMPARISONS, EMAIL, PHONE, URL, Quantity, quantities, read_number, without_contacts
+from pipeline.review.findings import Finding
 
 TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
 ENDINGS = {".": ".。।۔", "?": "?？؟", "!": "!！", ":": ":："}
@@ -55,34 +56,6 @@ CHECKS = {c.name: c for c in (
                           " ('infusión' in French, by way of Spanish) is still in the reviewed text"),
     Check("qa-accept", False, "a qa-accept comment without a reason, or that matches no finding"),
 )}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    check: str
-    message: str
-    line: int
-    blocking: bool
-    sub: str | None = None
-    accepted: str | None = None  # the reviewer's reason, from `# qa-accept: <code> <reason>`
-
-    @property
-    def code(self) -> str:
-        """What a reviewer writes after `qa-accept:` (and what the finding prints in brackets)."""
-        return f"{self.check}-{self.sub}" if self.sub else self.check
-
-    def render(self, path: str) -> str:
-        note = f" (accepted: {self.accepted})" if self.accepted else ""
-        return f"{path}:{self.line}: [{self.code}] {self.message}{note}"
-
-    def problem(self, path: str) -> Problem:
-        """As the run prints it: a blocking finding is an error, any other (an accepted one too) a warning."""
-        note = f" (accepted: {self.accepted})" if self.accepted else ""
-        return Problem(path, self.line, "error" if self.blocking else "warning", self.message + note, self.code)
-
-    def as_dict(self, path: str) -> dict[str, object]:
-        return {"where": f"{path}:{self.line}", "check": self.check, "code": self.code, "message": self.message,
-                "blocking": self.blocking, "accepted": self.accepted}
 
 
 Issue = tuple[str | None, str]  # (sub-check or None, message)
@@ -147,15 +120,17 @@ class Checker:
     def target_symbols(self) -> tuple[str, str]:
         return self.target.decimal_symbol, self.target.group_symbol
 
-    def catalog(self, template: Catalog, catalog: Catalog, lines: dict[Key, int] | None = None) -> list[Finding]:
-        """Findings for every reviewed entry; `lines` gives each entry's line in the file as written."""
+    def catalog(self, template: Catalog, catalog: Catalog, lines: dict[Key, int] | None = None,
+                path: str | None = None) -> list[Finding]:
+        """Findings for every reviewed entry of the catalog at `path`; `lines` gives each entry's line in
+        the file as written."""
         found = catalog.by_key()
         findings: list[Finding] = []
         for t in template.messages:
             m = found.get(t.key)
             if m is not None and m.reviewed and m.msgid_plural is None:
                 findings += self.entry(m, (lines or {}).get(m.key) or m.line)
-        return findings
+        return [replace(f, path=path) for f in findings] if path is not None else findings
 
     def entry(self, m: Message, line: int | None = None) -> list[Finding]:
         at = m.line if line is None else line

@@ -9,41 +9,54 @@ and every QA finding with its path:line (accepted ones with the reviewer's reaso
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
+from pipeline.jobs.manifests import LocalePage
 from pipeline.review.publish import STATE_LABELS, STATES
+
+if TYPE_CHECKING:
+    from pipeline.jobs.manifests import SourcePage
 
 COLOURS = {"reviewed": "#2e8540", "machine": "#d94848", "memory": "#e0b000", "outdated": "#7a4fd1",
            "draft": "#e07b00", "untranslated": "#9a9a9a"}
 
 
-def status_data(settings: Settings, extract: dict[str, Any], locales: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def status_data(settings: Settings, extract: dict[str, SourcePage],
+                locales: dict[str, dict[str, LocalePage]]) -> dict[str, Any]:
+    """What status.json holds (and status.html shows): every page in every locale, from the manifests."""
+    not_started = LocalePage()
     pages = {}
     for name, entry in sorted(extract.items()):
         versions = {}
         for loc in settings.locales:
-            info = locales.get(loc.gettext, {}).get(name, {})
-            counts = info.get("counts", {})
+            info = locales.get(loc.gettext, {}).get(name) or not_started
             versions[loc.gettext] = {
                 "lang": loc.bcp47,
-                "published": bool(info.get("published")),
-                "slug": info.get("slug"),
-                "reasons": info.get("reasons", []),
-                "messages": {s: counts.get("messages", {}).get(s, 0) for s in STATES},
-                "words": {s: counts.get("words", {}).get(s, 0) for s in STATES},
-                "findings": info.get("findings", []),
-                "error": info.get("error"),
-                "postedit": info.get("postedit"),
-                "signoff": info.get("signoff"),
+                "published": info.published,
+                "slug": info.slug,
+                "reasons": list(info.reasons),
+                "messages": {s: info.counts.messages.get(s, 0) for s in STATES},
+                "words": {s: info.counts.words.get(s, 0) for s in STATES},
+                "findings": [f.as_report() for f in info.findings],
+                "error": info.error.located() if info.error is not None else None,
+                "postedit": info.postedit.as_dict() if info.postedit is not None else None,
+                "signoff": _signoff(info),
             }
-        pages[name] = {"source_error": entry.get("error"), "slug": entry.get("slug"), "locales": versions}
+        source_error = entry.error.located() if entry.error is not None else None
+        pages[name] = {"source_error": source_error, "slug": entry.slug, "locales": versions}
     return {
         "source_locale": settings.source_locale.bcp47,
         "locales": [{"code": loc.gettext, "lang": loc.bcp47, "name": loc.english_name} for loc in settings.locales],
         "states": list(STATES),
         "pages": pages,
     }
+
+
+def _signoff(info: LocalePage) -> dict[str, str] | None:
+    """Who signed the version off, and when (the fingerprint of what they signed stays in the catalog)."""
+    signed = info.signoff
+    return {"name": signed.name, "email": signed.email, "date": signed.date} if signed is not None else None
 
 
 def status_json(data: dict[str, Any]) -> str:

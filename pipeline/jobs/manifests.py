@@ -1,0 +1,312 @@
+"""The manifests in output/.state/: one typed record per file, one reader and one writer per type.
+
+    extract.json             ExtractManifest   each source page: its digests, its slug, or its error
+    catalogs/<locale>.json   LocaleManifest    each page in that locale: a LocalePage
+    catalogs/group-<n>.json  GroupManifest     the digest of each locale manifest one update job wrote
+    render/shard-<n>.json    RenderManifest    each page of the shard: the files written, what from
+    site.json                SiteManifest      the site-wide files, the digest of the status data
+    memory/<locale>.json     MemoryManifest    the locale's translation memory, and what it was built from
+
+(ledgers/<job>.json: see ledger.py.) Every manifest records its `version`. One that cannot be read
+as this code writes it (missing, not JSON, another version, another shape) is absent: the job that
+writes it runs again, from nothing (fail closed). Bump a VERSION whenever a manifest's shape changes.
+
+Problems (errors, QA findings) are stored as values (`errors.Problem`, `review.findings.Finding`),
+never as text to be taken apart again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, Self, TypeVar
+
+from pipeline import fsio
+from pipeline.drafts.memory import Row as MemoryRow
+from pipeline.errors import Problem
+from pipeline.review.findings import Finding
+from pipeline.review.postedit import PostEdit, Signoff
+from pipeline.review.publish import Counts
+
+
+class Manifest(Protocol):
+    VERSION: ClassVar[int]
+
+    def to_json(self) -> dict[str, object]: ...
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self: ...
+
+
+M = TypeVar("M", bound=Manifest)
+
+
+def read(path: Path, kind: type[M]) -> M | None:
+    """The manifest at `path`, or None when there is none this code can read (see the module's docstring)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != kind.VERSION:
+        return None
+    try:
+        return kind.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def write(path: Path, manifest: Manifest) -> None:
+    # Compact on purpose: json's C encoder only serves indent=None (indenting costs 10x the time).
+    data = {"version": manifest.VERSION, **manifest.to_json()}
+    fsio.write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+
+
+# What JSON gives back, checked: a manifest whose values have other types is not this code's.
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, found {value!r}")
+    return value
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected an integer, found {value!r}")
+    return value
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else _int(value)
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, found {value!r}")
+    return value
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    return tuple(_str(v) for v in value)
+
+
+def _ints(value: Any) -> dict[str, int]:
+    return {_str(k): _int(v) for k, v in value.items()}
+
+
+def problem_to_json(problem: Problem | None) -> dict[str, object] | None:
+    if problem is None:
+        return None
+    return {"path": problem.path, "line": problem.line, "severity": problem.severity, "check": problem.check,
+            "message": problem.message}
+
+
+def problem_from_json(data: Any) -> Problem | None:
+    if data is None:
+        return None
+    severity = data["severity"]
+    if severity not in ("error", "warning"):
+        raise ValueError(f"unknown severity {severity!r}")
+    return Problem(_opt_str(data["path"]), _opt_int(data["line"]), severity, _str(data["message"]),
+                   _opt_str(data["check"]))
+
+
+# extract.json
+@dataclass(frozen=True, slots=True)
+class SourcePage:
+    """What the extract job recorded of one source page. A page with an `error` has no version
+    anywhere until it is fixed; its other fields say how far the job got."""
+
+    source_digest: str | None = None  # the source page's bytes
+    code_and_config: str | None = None  # the code and the effective configuration it was read with (state.stamp)
+    template_digest: str | None = None  # the bytes of the template it gave
+    slug: str | None = None
+    slug_line: int | None = None  # the line of its URL Slug
+    error: Problem | None = None
+
+    @property
+    def builds(self) -> bool:
+        """Whether the page has versions: its source parses and its slug is valid and its own."""
+        return bool(self.slug) and self.error is None
+
+    def to_json(self) -> dict[str, object]:
+        return {"source_digest": self.source_digest, "code_and_config": self.code_and_config,
+                "template_digest": self.template_digest, "slug": self.slug, "slug_line": self.slug_line,
+                "error": problem_to_json(self.error)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> SourcePage:
+        return cls(_opt_str(data["source_digest"]), _opt_str(data["code_and_config"]),
+                   _opt_str(data["template_digest"]), _opt_str(data["slug"]), _opt_int(data["slug_line"]),
+                   problem_from_json(data["error"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractManifest:
+    VERSION: ClassVar[int] = 1
+    pages: dict[str, SourcePage] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {"pages": {name: page.to_json() for name, page in self.pages.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExtractManifest:
+        return cls({_str(name): SourcePage.from_json(page) for name, page in data["pages"].items()})
+
+
+# catalogs/<locale>.json
+@dataclass(frozen=True, slots=True)
+class LocalePage:
+    """One page in one locale — what the summary and the status report call a version of the page:
+    its state as the update job left it, and whether it is published and why not."""
+
+    inputs: str | None = None  # names the template, the catalog's bytes, the code, configuration and glossary
+    error: Problem | None = None  # the catalog (or the locale's glossary) cannot be read
+    slug: str | None = None  # the reviewed, valid translated slug
+    publishable: bool = False  # on its own merits (before the slugs of the locale's other pages are compared)
+    published: bool = False
+    reasons: tuple[str, ...] = ()  # why it is not published
+    signoff_needed: bool = False
+    counts: Counts = field(default_factory=Counts)
+    findings: tuple[Finding, ...] = ()
+    postedit: PostEdit | None = None
+    signoff: Signoff | None = None
+    catalog_digest: str | None = None  # the bytes QA checked: the render publishes exactly these
+    reviewed_digest: str | None = None  # what the catalog contributes to the translation memory
+    memory_digest: str | None = None  # the translation memory its empty entries were drafted from
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "inputs": self.inputs, "error": problem_to_json(self.error), "slug": self.slug,
+            "publishable": self.publishable, "published": self.published, "reasons": list(self.reasons),
+            "signoff_needed": self.signoff_needed, "counts": self.counts.as_dict(),
+            "findings": [_finding_to_json(f) for f in self.findings],
+            "postedit": {f.name: getattr(self.postedit, f.name) for f in fields(PostEdit)} if self.postedit else None,
+            "signoff": {f.name: getattr(self.signoff, f.name) for f in fields(self.signoff)} if self.signoff else None,
+            "catalog_digest": self.catalog_digest, "reviewed_digest": self.reviewed_digest,
+            "memory_digest": self.memory_digest,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> LocalePage:
+        counts = data["counts"]
+        postedit, signoff = data["postedit"], data["signoff"]
+        return cls(
+            _opt_str(data["inputs"]), problem_from_json(data["error"]), _opt_str(data["slug"]),
+            _bool(data["publishable"]), _bool(data["published"]), _strs(data["reasons"]),
+            _bool(data["signoff_needed"]), Counts(_ints(counts["messages"]), _ints(counts["words"])),
+            tuple(_finding_from_json(f) for f in data["findings"]),
+            PostEdit(**{f.name: postedit[f.name] for f in fields(PostEdit)}) if postedit is not None else None,
+            Signoff(_str(signoff["name"]), _str(signoff["email"]), _str(signoff["date"]),
+                    _opt_str(signoff["fingerprint"])) if signoff else None,
+            _opt_str(data["catalog_digest"]), _opt_str(data["reviewed_digest"]), _opt_str(data["memory_digest"]),
+        )
+
+
+def _finding_to_json(finding: Finding) -> dict[str, object]:
+    return {f.name: getattr(finding, f.name) for f in fields(Finding)}
+
+
+def _finding_from_json(data: Any) -> Finding:
+    return Finding(_str(data["check"]), _str(data["message"]), _int(data["line"]), _bool(data["blocking"]),
+                   _opt_str(data["sub"]), _opt_str(data["accepted"]), _opt_str(data["path"]))
+
+
+@dataclass(frozen=True, slots=True)
+class LocaleManifest:
+    VERSION: ClassVar[int] = 1
+    locale: str
+    pages: dict[str, LocalePage] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {"locale": self.locale, "pages": {name: page.to_json() for name, page in self.pages.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LocaleManifest:
+        return cls(_str(data["locale"]), {_str(n): LocalePage.from_json(p) for n, p in data["pages"].items()})
+
+
+# catalogs/group-<n>.json
+@dataclass(frozen=True, slots=True)
+class GroupManifest:
+    """What one update job (a group of locales) wrote: its Snakemake output, which changes whenever
+    one of its locale manifests does, so the jobs that read those run again."""
+
+    VERSION: ClassVar[int] = 1
+    locale_manifests: dict[str, str]  # locale -> the digest of its manifest
+
+    def to_json(self) -> dict[str, object]:
+        return {"locale_manifests": self.locale_manifests}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GroupManifest:
+        return cls({_str(k): _str(v) for k, v in data["locale_manifests"].items()})
+
+
+# render/shard-<n>.json
+@dataclass(frozen=True, slots=True)
+class RenderedPage:
+    inputs: str | None  # names the source, published versions and catalogs it was rendered from (None: render again)
+    files: tuple[str, ...]  # project-relative: its published pages and previews
+
+    def to_json(self) -> dict[str, object]:
+        return {"inputs": self.inputs, "files": list(self.files)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> RenderedPage:
+        return cls(_opt_str(data["inputs"]), _strs(data["files"]))
+
+
+@dataclass(frozen=True, slots=True)
+class RenderManifest:
+    VERSION: ClassVar[int] = 1
+    pages: dict[str, RenderedPage]
+    shard_inputs: str | None  # names everything the shard's pages depend on (None: after an error)
+    shards: int  # the number of shards the pages were divided into
+
+    @property
+    def files(self) -> list[str]:
+        return [f for page in self.pages.values() for f in page.files]
+
+    def to_json(self) -> dict[str, object]:
+        return {"pages": {name: page.to_json() for name, page in self.pages.items()},
+                "shard_inputs": self.shard_inputs, "shards": self.shards}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RenderManifest:
+        return cls({_str(n): RenderedPage.from_json(p) for n, p in data["pages"].items()},
+                   _opt_str(data["shard_inputs"]), _int(data["shards"]))
+
+
+# site.json
+@dataclass(frozen=True, slots=True)
+class SiteManifest:
+    VERSION: ClassVar[int] = 1
+    files: tuple[str, ...]  # project-relative: sitemap, robots.txt, stylesheets, status report
+    status_digest: str  # names the status data the report shows
+
+    def to_json(self) -> dict[str, object]:
+        return {"files": list(self.files), "status_digest": self.status_digest}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SiteManifest:
+        return cls(_strs(data["files"]), _str(data["status_digest"]))
+
+
+# memory/<locale>.json
+@dataclass(frozen=True, slots=True)
+class MemoryManifest:
+    VERSION: ClassVar[int] = 1
+    reviewed_digest: str  # names the reviewed entries of every catalog of the locale it was built from
+    rows: tuple[MemoryRow, ...]  # see Memory.rows
+
+    def to_json(self) -> dict[str, object]:
+        return {"reviewed_digest": self.reviewed_digest, "rows": [list(row) for row in self.rows]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MemoryManifest:
+        return cls(_str(data["reviewed_digest"]),
+                   tuple((_opt_str(c), _str(i), _str(s), _strs(p)) for c, i, s, p in data["rows"]))
