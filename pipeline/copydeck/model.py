@@ -78,6 +78,15 @@ class Page:
     anchors: tuple[Anchor, ...] = ()  # links found in the source; kept as they are by segments.walk
 
 
+# The roles of the page's segments that are also their entries' msgctxt, spelled once: segments.walk
+# gives them; the QA, the pre-fill, the post-editing analysis and the render read them.
+PAGE_TITLE = "page title"
+META_TITLE = "meta title"
+META_DESCRIPTION = "meta description"
+URL_SLUG = "URL slug"
+BREADCRUMB = "breadcrumb"
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
     """One translatable unit. Its identity (`key`) is its text plus a context for some roles."""

@@ -12,7 +12,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
-from pipeline.copydeck.model import Block, BulletList, OrderedList, Page, Paragraph, Section, Segment, Text
+from pipeline.copydeck.model import (
+    BREADCRUMB,
+    META_DESCRIPTION,
+    META_TITLE,
+    PAGE_TITLE,
+    URL_SLUG,
+    Block,
+    BulletList,
+    OrderedList,
+    Page,
+    Paragraph,
+    Section,
+    Segment,
+    Text,
+)
 
 Translate = Callable[[Segment], str]
 
@@ -32,25 +46,25 @@ def walk(page: Page, fn: Translate) -> Page:
     def unit(text: Text, role: str, comment: str, context: str | None = None, section: str = "") -> Text:
         return Text(fn(Segment(role, text.text, text.line, context, comment, section)), text.line)
 
-    title = unit(page.title, "page title", "Page title: the <h1> of the page.", "page title")
+    title = unit(page.title, PAGE_TITLE, "Page title: the <h1> of the page.", PAGE_TITLE)
     subtitle = unit(page.subtitle, "subtitle", "Subtitle, shown under the page title.")
     meta_title = unit(
-        page.meta_title, "meta title",
+        page.meta_title, META_TITLE,
         f"Meta title: the browser tab, search results and social shares. Aim for 50–60 characters"
         f" (the English has {len(page.meta_title.text)}).",
-        "meta title",
+        META_TITLE,
     )
     meta_description = unit(
-        page.meta_description, "meta description",
+        page.meta_description, META_DESCRIPTION,
         f"Meta description: the snippet under the title in search results. Aim for 120–155 characters"
         f" (the English has {len(page.meta_description.text)}).",
-        "meta description",
+        META_DESCRIPTION,
     )
-    slug = unit(page.slug, "URL slug", SLUG_RULE, "URL slug")
+    slug = unit(page.slug, URL_SLUG, SLUG_RULE, URL_SLUG)
     lede = tuple(_block(b, unit, "the introduction (lede)") for b in page.lede)
     crumbs = tuple(
-        unit(item, "breadcrumb", f"Breadcrumb item {i} of {len(page.breadcrumb)}"
-             f" ({' > '.join(t.text for t in page.breadcrumb)}).", "breadcrumb")
+        unit(item, BREADCRUMB, f"Breadcrumb item {i} of {len(page.breadcrumb)}"
+             f" ({' > '.join(t.text for t in page.breadcrumb)}).", BREADCRUMB)
         for i, item in enumerate(page.breadcrumb, start=1)
     )
     sections = tuple(_section(s, unit) for s in page.sections)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from pipeline.copydeck.model import URL_SLUG
 from pipeline.drafts.engines import Engine, EngineError, unmarked
 from pipeline.drafts.masks import PLACEHOLDER, Masked, mask
 from pipeline.drafts.memory import Memory
@@ -105,7 +106,7 @@ def _apply(catalog: Catalog, results: dict[str, str], pattern: re.Pattern[str], 
             messages.append(m)
             continue
         left = leftovers(m, unknown)
-        if m.msgctxt == "URL slug":
+        if m.msgctxt == URL_SLUG:
             draft = slugify(draft)
             left = tuple(dict.fromkeys(w.lower() for w in left))  # as the slug spells them
         outcome.machine += 1
@@ -129,7 +130,7 @@ def _usable(text: str) -> bool:
 
 def engine_text(m: Message) -> str:
     """What the engine should translate: a slug is translated as the words it is made of."""
-    return m.msgid.replace("-", " ") if m.msgctxt == "URL slug" else m.msgid
+    return m.msgid.replace("-", " ") if m.msgctxt == URL_SLUG else m.msgid
 
 
 def slugify(text: str) -> str:

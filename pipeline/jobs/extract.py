@@ -91,14 +91,10 @@ def _remove_old_templates(project: Project) -> None:
 
 
 def _check_source_slugs(project: Project, pages: dict[str, SourcePage]) -> None:
-    from pipeline.review.publish import slug_clashes, slug_problem
+    """Each page's slug its own (an invalid one is the parser's error already, with its line)."""
+    from pipeline.review.publish import slug_clashes
 
     slugs = {name: entry.slug for name, entry in pages.items() if entry.slug is not None and entry.error is None}
-    for name, slug in slugs.items():
-        problem = slug_problem(slug)
-        if problem:
-            pages[name] = _failed(pages[name], Problem(project.relative(project.source(name)), None, "error",
-                                                       f"invalid URL Slug {slug!r}: {problem}"))
     for slug, names in slug_clashes(slugs).items():
         for name in names:
             others = ", ".join(n for n in names if n != name)

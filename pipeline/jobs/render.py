@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pipeline import fsio
+from pipeline.copydeck.model import URL_SLUG
 from pipeline.errors import CatalogChanged, PipelineError, Problem
 from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Recorder
@@ -191,7 +192,7 @@ def _translator(translations: dict[Key, Message], where: str) -> Callable[[Segme
         message = translations.get(segment.key)
         if message is None or not message.reviewed or message.msgid_plural is not None:  # a segment is singular
             raise PipelineError(f"no reviewed translation for {segment.text[:60]!r}", where)
-        return message.msgstr.strip() if segment.role == "URL slug" else str(message.msgstr)
+        return message.msgstr.strip() if segment.role == URL_SLUG else str(message.msgstr)
 
     return translate
 

@@ -11,6 +11,7 @@ from pipeline.catalogs import catalogcache
 from pipeline.catalogs.refresh import check_header, updated
 from pipeline.catalogs.template import same_but_date
 from pipeline.config import Settings
+from pipeline.copydeck.model import URL_SLUG
 from pipeline.drafts.memory import Memory
 from pipeline.errors import PipelineError, Problem
 from pipeline.jobs import manifests
@@ -23,11 +24,11 @@ from pipeline.paths import Project
 from pipeline.po.catalog import Catalog, Key
 from pipeline.po.pofile import format_po
 from pipeline.review.postedit import Drafts
-from pipeline.review.publish import QA_REASON, decide, slug_clashes
+from pipeline.review.publish import QA_REASON, decide, is_slug_clash, slug_clash_reason, slug_clashes
 from pipeline.review.qa import Checker, read_glossary
 
 log = logging.getLogger("clinic_l10n")
-SLUG_KEY = ("URL slug", "")  # msgctxt of the slug entry; msgid filled per page
+SLUG_KEY = (URL_SLUG, "")  # msgctxt of the slug entry; msgid filled per page
 
 
 def run_update_group(project: Project, settings: Settings, group: int) -> None:
@@ -287,14 +288,14 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
 def _unique_slugs(pages: dict[str, LocalePage], project: Project, locale: SiteLocale) -> dict[str, LocalePage]:
     """Each page published if publishable, unless another page of the locale has its slug."""
     pages = {name: replace(entry, published=entry.publishable,
-                           reasons=tuple(r for r in entry.reasons if not r.startswith("URL slug ")))
+                           reasons=tuple(r for r in entry.reasons if not is_slug_clash(r)))
              for name, entry in pages.items()}
     slugs = {name: entry.slug for name, entry in pages.items() if entry.slug and entry.publishable}
     for slug, names in slug_clashes(slugs).items():
         for name in names:
             others = ", ".join(n for n in names if n != name)
             pages[name] = replace(pages[name], published=False, reasons=(
-                *pages[name].reasons, f"URL slug {slug!r} is also the slug of {others} in {locale.gettext}"))
+                *pages[name].reasons, slug_clash_reason(slug, others, locale.gettext)))
             log.warning("%s: warning: URL slug %r is also used by %s; not published",
                         project.relative(project.catalog(locale.gettext, name)), slug, others)
     return pages

@@ -14,8 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.copydeck.model import URL_SLUG
 from pipeline.errors import Problem
-from pipeline.review.publish import QA_REASON
+from pipeline.review.publish import QA_REASON, is_slug_reason
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -26,7 +27,7 @@ REASONS = {
     "error": ("catalog error", "catalog errors"),
     "qa": ("blocking QA finding", "blocking QA findings"),
     "signoff": ("clinical sign-off missing", "clinical sign-offs missing"),
-    "slug": ("URL slug problem", "URL slug problems"),
+    "slug": (f"{URL_SLUG} problem", f"{URL_SLUG} problems"),
     "drafts": ("draft awaiting review", "drafts awaiting review"),
     "new": ("not started", "not started"),
 }
@@ -98,7 +99,7 @@ def _reason(entry: LocalePage | None) -> str:
         return "qa"
     if entry.signoff_needed:
         return "signoff"
-    if any("URL slug" in r for r in entry.reasons):
+    if any(is_slug_reason(r) for r in entry.reasons):
         return "slug"
     return "drafts" if entry.counts.of("reviewed") else "new"
 

@@ -22,6 +22,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.copydeck.model import URL_SLUG
 from pipeline.drafts.provenance import MACHINE, MEMORY, machine_origin, origin_of
 from pipeline.po.catalog import Catalog, Key, Message
 
@@ -215,7 +216,7 @@ class Drafts:
                 result = unmarked(result)[0]
             draft = masked[m.key].restore(result) if result is not None else None
             if draft:
-                drafts[m.key] = slugify(draft) if m.msgctxt == "URL slug" else draft
+                drafts[m.key] = slugify(draft) if m.msgctxt == URL_SLUG else draft
         return drafts
 
     def _recomputed(self, lost: list[Message], masked: dict[Key, Masked]) -> dict[str, str]:

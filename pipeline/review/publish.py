@@ -11,17 +11,35 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from pipeline.drafts.provenance import near_match, origin_of
+from pipeline.copydeck.model import URL_SLUG
+from pipeline.drafts.provenance import MACHINE, MEMORY, near_match, origin_of
 from pipeline.po.catalog import Catalog, Message
 
 MAX_SLUG_BYTES = 200
 QA_REASON = "QA: "  # a reason that is a blocking QA finding: "QA: <path:line: [check] message>"
 
 
+# The reasons about a version's slug, spelled here (the summary counts them under one heading).
+def invalid_slug_reason(slug: str, problem: str) -> str:
+    return f"invalid {URL_SLUG} {slug!r}: {problem}"
+
+
+def slug_clash_reason(slug: str, others: str, locale: str) -> str:
+    return f"{URL_SLUG} {slug!r} is also the slug of {others} in {locale}"
+
+
+def is_slug_clash(reason: str) -> bool:
+    return reason.startswith(f"{URL_SLUG} ")
+
+
+def is_slug_reason(reason: str) -> bool:
+    return URL_SLUG in reason
+
+
 # The review state of an entry, in the order the report stacks them.
-STATES = ("reviewed", "machine", "memory", "outdated", "draft", "untranslated")
+STATES = ("reviewed", MACHINE, MEMORY, "outdated", "draft", "untranslated")
 STATE_LABELS = {
-    "reviewed": "reviewed", "machine": "machine draft", "memory": "memory draft",
+    "reviewed": "reviewed", MACHINE: "machine draft", MEMORY: "memory draft",
     "outdated": "outdated after a source change", "draft": "draft (fuzzy)", "untranslated": "untranslated",
 }
 
@@ -147,6 +165,6 @@ def decide(page: str, locale: str, template: Catalog, catalog: Catalog, slug_key
     if slug is not None:
         problem = slug_problem(slug)
         if problem:
-            reasons.append(f"invalid URL slug {slug!r}: {problem}")
+            reasons.append(invalid_slug_reason(slug, problem))
             slug = None
     return Version(page, locale, slug, not reasons, tuple(reasons), counts)

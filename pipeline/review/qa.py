@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from pipeline.copydeck.model import META_DESCRIPTION, META_TITLE, URL_SLUG
 from pipeline.drafts.provenance import machine_origin, pivot_leftovers
 from pipeline.errors import PipelineError
 from pipeline.locales import SiteLocale
@@ -32,7 +33,6 @@ ENDINGS = {".": ".。।۔", "?": "?？؟", "!": "!！", ":": ":："}
 CLOSERS = "\"'”’»)]"
 REPEATED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 ACCEPT = re.compile(r"qa-accept:\s*(?P<code>[\w-]+)\s*(?P<reason>.*)")
-SLUG_CONTEXT = "URL slug"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +151,7 @@ class Checker:
 
     def numbers(self, m: Message) -> Iterator[Issue]:
         """Same values with the same units or currencies; within each unit, in the same order."""
-        if m.msgctxt == SLUG_CONTEXT:
+        if m.msgctxt == URL_SLUG:
             return
         wanted = quantities(m.msgid, *self.source_symbols)
         offered = [self._read(q) for q in quantities(m.msgstr, *self.target_symbols)]
@@ -209,9 +209,9 @@ class Checker:
 
     def length(self, m: Message) -> Iterator[Issue]:
         width = _width(m.msgstr)
-        if m.msgctxt == "meta title" and width > 60:
+        if m.msgctxt == META_TITLE and width > 60:
             yield None, f"meta title is {width} columns; search results show about 60"
-        if m.msgctxt == "meta description" and not 70 <= width <= 160:
+        if m.msgctxt == META_DESCRIPTION and not 70 <= width <= 160:
             yield None, f"meta description is {width} columns; aim for 70–160"
 
     def whitespace(self, m: Message) -> Iterator[Issue]:
@@ -224,7 +224,7 @@ class Checker:
     def punctuation(self, m: Message) -> Iterator[Issue]:
         end = m.msgid.rstrip()[-1:]
         last = m.msgstr.rstrip().rstrip(CLOSERS)[-1:]
-        if end in ENDINGS and m.msgctxt != SLUG_CONTEXT and last not in ENDINGS[end]:
+        if end in ENDINGS and m.msgctxt != URL_SLUG and last not in ENDINGS[end]:
             yield None, f"the source ends with {end!r}, the translation does not"
 
     def repeated_word(self, m: Message) -> Iterator[Issue]:

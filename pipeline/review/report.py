@@ -12,13 +12,14 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
+from pipeline.drafts.provenance import MACHINE, MEMORY
 from pipeline.jobs.manifests import LocalePage
 from pipeline.review.publish import STATE_LABELS, STATES
 
 if TYPE_CHECKING:
     from pipeline.jobs.manifests import SourcePage
 
-COLOURS = {"reviewed": "#2e8540", "machine": "#d94848", "memory": "#e0b000", "outdated": "#7a4fd1",
+COLOURS = {"reviewed": "#2e8540", MACHINE: "#d94848", MEMORY: "#e0b000", "outdated": "#7a4fd1",
            "draft": "#e07b00", "untranslated": "#9a9a9a"}
 
 
