@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.config import checked_settings, config_source, read_config
 from pipeline.errors import PipelineError
-from pipeline.jobs.state import AT_END_ENV, code_digest, stamp
+from pipeline.jobs.state import AT_END_ENV, code_and_config_digest, package_digest
 from pipeline.paths import Project
 from pipeline.runtime import Housekeeping, RunEnd, executing, freeze_heap, release_timers
 
@@ -40,8 +40,10 @@ except PipelineError as err:
     sys.exit(str(err.problem))
 
 CLI = f"{shlex.quote(sys.executable)} -m pipeline"
-CODE = code_digest()  # a parameter of every job: a new version of the package reruns them (params trigger)
-INPUTS = stamp(PROJECT)  # the code and the effective configuration: a changed setting reruns every job
+# Parameters of every job (Snakemake's params trigger): a new version of the package reruns them all, and
+# so does a changed setting (the code and the effective configuration).
+PACKAGE = package_digest()
+CODE_AND_CONFIG = code_and_config_digest(PROJECT)
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
 SHARDS = list(range(SETTINGS.render_shards))  # every shard, even one with no page left: it removes their files
 # The run lock, leftovers, compiled code and stale jobs: once, as Snakemake builds the DAG of a run
@@ -103,8 +105,8 @@ rule extract:
         "output/logs/extract.log",
     params:
         cli=CLI,
-        code=CODE,
-        settings=INPUTS,
+        package=PACKAGE,
+        code_and_config=CODE_AND_CONFIG,
     conda:
         ENV
     shell:
@@ -121,8 +123,8 @@ rule update:
         "output/logs/update/group-{group}.log",
     params:
         cli=CLI,
-        code=CODE,
-        settings=INPUTS,
+        package=PACKAGE,
+        code_and_config=CODE_AND_CONFIG,
     conda:
         ENV
     shell:
@@ -145,8 +147,8 @@ rule render:
         "output/logs/render/shard-{shard}.log",
     params:
         cli=CLI,
-        code=CODE,
-        settings=INPUTS,
+        package=PACKAGE,
+        code_and_config=CODE_AND_CONFIG,
     conda:
         ENV
     shell:
@@ -172,8 +174,8 @@ rule site:
         "output/logs/site.log",
     params:
         cli=CLI,
-        code=CODE,
-        settings=INPUTS,
+        package=PACKAGE,
+        code_and_config=CODE_AND_CONFIG,
     conda:
         ENV
     shell:
@@ -211,8 +213,8 @@ rule check:
         "output/logs/check.log",
     params:
         cli=CLI,
-        code=CODE,
-        settings=INPUTS,
+        package=PACKAGE,
+        code_and_config=CODE_AND_CONFIG,
     conda:
         ENV
     shell:

@@ -13,7 +13,7 @@ from pipeline.errors import PipelineError, Problem
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.manifests import ExtractManifest, SourcePage
 from pipeline.jobs.progress import Progress
-from pipeline.jobs.state import log, log_problem, previous, save, stamp
+from pipeline.jobs.state import code_and_config_digest, log, log_problem, previous, save
 from pipeline.paths import PAGE_NAME, Project
 from pipeline.po.pofile import write_po
 
@@ -27,7 +27,7 @@ def run_extract(project: Project, settings: Settings) -> None:
     is recorded in the manifest (and logged): the run prints it at its end."""
     last = previous(project.extract_manifest, ExtractManifest)
     old = last.pages if last is not None else {}
-    current = stamp(project)
+    current = code_and_config_digest(project)
     record = Recorder(project)
     names = project.pages()
     record.listed(project.source_dir, "*.txt", [f"{name}.txt" for name in names])

@@ -15,7 +15,15 @@ from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.ledger import load as load_ledger
 from pipeline.jobs.manifests import LocaleManifest, LocalePage, RenderedPage, RenderManifest
 from pipeline.jobs.progress import Progress
-from pipeline.jobs.state import key_of, load_states, log_problem, previous, published_versions, save, stamp
+from pipeline.jobs.state import (
+    code_and_config_digest,
+    fingerprint,
+    load_states,
+    log_problem,
+    previous,
+    published_versions,
+    save,
+)
 from pipeline.paths import Project, shard_of
 
 log = logging.getLogger("clinic_l10n")
@@ -45,7 +53,7 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
         manifest = manifests.read(path, LocaleManifest)
         pages = manifest.pages if manifest is not None else {}
         states.append((path.name, sorted((n, e.to_json()) for n, e in pages.items() if shard_of(n, shards) == shard)))
-    return key_of(stamp(project), extract, states)
+    return fingerprint(code_and_config_digest(project), extract, states)
 
 
 def run_render(project: Project, settings: Settings, shard: int) -> list[Problem]:
@@ -58,7 +66,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
     old = last.pages if last is not None else {}
     extract, states = load_states(project, settings)
     versions = published_versions(settings, extract, states)
-    current = stamp(project)
+    current = code_and_config_digest(project)
     record = Recorder(project, previous=load_ledger(project.ledger(f"render-{shard}")))
     pages: dict[str, RenderedPage] = {}
     errors: list[Problem] = []
@@ -72,7 +80,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
         status = {loc.gettext: states[loc.gettext][name] for loc in settings.locales
                   if name in states[loc.gettext] and states[loc.gettext][name].error is None}
         source_digest = extract[name].source_digest or ""
-        key = key_of(current, source_digest, [(v.locale.gettext, v.slug) for v in links],
+        key = fingerprint(current, source_digest, [(v.locale.gettext, v.slug) for v in links],
                      {code: (s.inputs, s.published, list(s.reasons)) for code, s in status.items()})
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
         files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales

@@ -15,7 +15,7 @@ from pipeline import fsio
 from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.manifests import SiteManifest
-from pipeline.jobs.state import States, key_of, load_states, published_versions, save
+from pipeline.jobs.state import States, fingerprint, load_states, published_versions, save
 from pipeline.paths import Project
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def run_report(project: Project, settings: Settings, states: States | None = Non
     from pipeline.review.report import status_data
 
     data = status_data(settings, *(states or load_states(project, settings)))
-    key = key_of(data)
+    key = fingerprint(data)
     if key == known and all(f.is_file() for f in project.status_files):
         return key
     from pipeline.review.report import status_html, status_json

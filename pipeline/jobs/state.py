@@ -146,8 +146,9 @@ def _set_aside(manifest: Path) -> Path:
 
 
 @cache
-def code_digest() -> str:
-    """Changes whenever the package's code or templates change, so outputs are rebuilt."""
+def package_digest() -> str:
+    """Names this version of the package (its code, templates, schema): it changes whenever one of
+    them does, so outputs are rebuilt."""
     package = Path(__file__).parent.parent
     parts = [p.read_bytes() for p in sorted(package.rglob("*")) if p.suffix in (".py", ".j2", ".css", ".json")]
     return fsio.digest(b"\0".join(parts))[:16]
@@ -164,15 +165,16 @@ def compile_code() -> None:
     compileall.compile_dir(Path(__file__).parent.parent, quiet=2)
 
 
-def stamp(project: Project) -> str:
-    """Names the code and this run's effective configuration (config/config.yaml with Snakemake's
+def code_and_config_digest(project: Project) -> str:
+    """Names the package's code and this run's effective configuration (config/config.yaml with Snakemake's
     --configfile and --config applied): a changed setting reruns the jobs, an unchanged one nothing."""
     from pipeline.config import current_digest
 
-    return fsio.digest(f"{code_digest()}\0{current_digest(project.config_file)}".encode())[:16]
+    return fsio.digest(f"{package_digest()}\0{current_digest(project.config_file)}".encode())[:16]
 
 
-def key_of(*parts: object) -> str:
+def fingerprint(*parts: object) -> str:
+    """Names `parts` (JSON data) by content: what a manifest records to know, next time, whether they changed."""
     return fsio.digest(json.dumps(parts, sort_keys=True, ensure_ascii=False).encode("utf-8"))[:24]
 
 

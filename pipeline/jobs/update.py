@@ -18,7 +18,7 @@ from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.manifests import ExtractManifest, GroupManifest, LocaleManifest, LocalePage, MemoryManifest
 from pipeline.jobs.progress import Progress
-from pipeline.jobs.state import LOG_ONLY, at_end, key_of, log_problem, save, stamp
+from pipeline.jobs.state import LOG_ONLY, at_end, code_and_config_digest, fingerprint, log_problem, save
 from pipeline.locales import SiteLocale
 from pipeline.paths import Project
 from pipeline.po.catalog import Catalog, Key
@@ -68,7 +68,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
     last = manifests.read(path, LocaleManifest)
     old = last.pages if last is not None else {}
     checker, glossary_digest, glossary_error = _checker(project, settings, locale, record)
-    current = key_of(stamp(project), glossary_digest)
+    current = fingerprint(code_and_config_digest(project), glossary_digest)
     pots = templates if templates is not None else _templates(project, record)
     present = {n: pot for n, pot in pots.items() if pot is not None}  # pages with a template
     pos: dict[str, bytes | None] = {}
@@ -88,7 +88,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
         except PipelineError as err:
             pages[name] = _failed(err.problem)
 
-    inputs = {n: key_of(current, present[n][1], record.digest_of(project.catalog(locale.gettext, n))) for n in pos}
+    inputs = {n: fingerprint(current, present[n][1], record.digest_of(project.catalog(locale.gettext, n))) for n in pos}
     progress = Progress(f"update {locale.gettext}", len(inputs), "pages", "merging")
     for name in progress.each(inputs):
         prev = old.get(name)
@@ -96,7 +96,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
             pages[name] = prev
         else:
             take(name)
-    memory_key = key_of(sorted((n, _reviewed_digest(work[n][1]) if n in work else _reviewed_of(pages.get(n)))
+    memory_key = fingerprint(sorted((n, _reviewed_digest(work[n][1]) if n in work else _reviewed_of(pages.get(n)))
                                for n in inputs))
     for name, prev in list(pages.items()):
         if prev.counts.untranslated and prev.memory_digest != memory_key:
@@ -117,7 +117,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
         pages[name] = replace(
             status,
             error=glossary_error,  # the glossary's error: every page of the locale fails with it
-            inputs=key_of(current, present[name][1], record.digest_of(po_path)),
+            inputs=fingerprint(current, present[name][1], record.digest_of(po_path)),
             catalog_digest=fsio.digest(written),
             reviewed_digest=_reviewed_digest(catalog),
             memory_digest=memory_key,
@@ -133,7 +133,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
 
 def _reviewed_digest(catalog: Catalog) -> str:
     """What this catalog contributes to the translation memory."""
-    return key_of(sorted([m.msgctxt or "", m.msgid, m.msgstr] for m in catalog.live if m.reviewed))
+    return fingerprint(sorted([m.msgctxt or "", m.msgid, m.msgstr] for m in catalog.live if m.reviewed))
 
 
 def _reviewed_of(page: LocalePage | None) -> str | None:

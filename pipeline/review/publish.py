@@ -92,8 +92,8 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
-class Version:
-    """One page in one locale: whether it is published, and why not."""
+class Decision:
+    """Whether one page in one locale (a version of the page) is published, and why not."""
 
     page: str
     locale: str
@@ -153,7 +153,7 @@ def count(template: Catalog, catalog: Catalog) -> Counts:
 
 
 def decide(page: str, locale: str, template: Catalog, catalog: Catalog, slug_key: tuple[str | None, str],
-           blocking: tuple[str, ...] = ()) -> Version:
+           blocking: tuple[str, ...] = ()) -> Decision:
     counts = count(template, catalog)
     reasons = list(blocking)
     if counts.drafts:
@@ -167,4 +167,4 @@ def decide(page: str, locale: str, template: Catalog, catalog: Catalog, slug_key
         if problem:
             reasons.append(invalid_slug_reason(slug, problem))
             slug = None
-    return Version(page, locale, slug, not reasons, tuple(reasons), counts)
+    return Decision(page, locale, slug, not reasons, tuple(reasons), counts)
