@@ -41,7 +41,7 @@ system-deps:
 
 lint: setup
 	$(BIN)/ruff check pipeline tests benchmarks
-	$(BIN)/mypy pipeline
+	$(BIN)/mypy --strict pipeline
 	$(BIN)/snakemake --lint
 
 check: setup

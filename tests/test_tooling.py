@@ -15,8 +15,8 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout
 
 
-def test_mypy_is_clean():
-    result = run(need("mypy"), "pipeline")
+def test_mypy_strict_is_clean():
+    result = run(need("mypy"), "--strict", "pipeline")
     assert result.returncode == 0, result.stdout
 
 
