@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, Problem
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -116,12 +116,12 @@ def _run(args: argparse.Namespace) -> int:
         from pipeline.locales import unowned_folders
 
         problems = check_catalogs(project, settings)
-        for line in [*problems, *unowned_folders(project.locale_folders(), settings.locales)]:
-            print(line)
+        _print_problems(problems)
+        for warning in unowned_folders(project.locale_folders(), settings.locales):
+            print(warning)  # a warning: not counted
         print(f"catalogs: {len(problems)} problems")
         outputs = check_outputs(project, settings)
-        for line in outputs:
-            print(line)
+        _print_problems(outputs)
         print(f"output: {len(outputs)} problems")
         problems += outputs
         site_status = _check_site(project.site, settings.base_url)
@@ -166,6 +166,13 @@ def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> 
     return 0
 
 
+def _print_problems(problems: list[Problem]) -> None:
+    """As check mode prints them: a QA finding as the run prints it (``path:line: error: [check] …``),
+    what is out of date without the severity, every one of which is an error (``path: missing: …``)."""
+    for problem in problems:
+        print(problem if problem.check else problem.located())
+
+
 def _explain(deck: Path) -> int:
     from pipeline.copydeck.outline import explain_lines
     from pipeline.copydeck.parse import read_deck
@@ -208,8 +215,7 @@ def _check_site(site: Path, base_url: str) -> int:
     from pipeline.site.audit import check_site
 
     problems = check_site(site, base_url)
-    for line in problems:
-        print(line)
+    _print_problems(problems)
     pages = sum(1 for _ in site.rglob("index.html")) if site.is_dir() else 0
     print(f"{site}: {pages} pages, {len(problems)} problems")
     return 1 if problems else 0

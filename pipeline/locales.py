@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global, parse_locale
 
 from pipeline import fsio
-from pipeline.errors import ConfigError, PipelineError
+from pipeline.errors import ConfigError, PipelineError, Problem
 
 FACTS: list[str] = []  # the properties that need a locale's full CLDR data (see _fact)
 _known: dict[str, dict[str, str]] = {}  # gettext code -> the FACTS, as use_facts read them
@@ -158,7 +158,7 @@ def use_facts(path: Path, locales: tuple[SiteLocale, ...]) -> None:
     _known.update(facts)
 
 
-def unowned_folders(names: list[str], locales: tuple[SiteLocale, ...]) -> list[str]:
+def unowned_folders(names: list[str], locales: tuple[SiteLocale, ...]) -> list[Problem]:
     """One warning per catalog folder (``locales/<name>/``) that no configured locale owns: its
     catalogs are neither updated nor published. Says which configured locale it is another spelling
     of, or shares a language with, so the fix (``git mv``) is plain. `templates` is not a locale."""
@@ -180,6 +180,6 @@ def unowned_folders(names: list[str], locales: tuple[SiteLocale, ...]) -> list[s
             same = [g for g, loc in owners.items() if loc.babel.language == spelled.babel.language]
             if same:
                 hint = f"; the configured locale of that language is {', '.join(same)} (locales/{same[0]}/)"
-        warnings.append(f"locales/{name}/: warning: no configured locale owns this folder, so its catalogs are"
-                        f" not updated or published{hint}")
+        warnings.append(Problem(f"locales/{name}/", None, "warning", "no configured locale owns this folder, so its"
+                                f" catalogs are not updated or published{hint}"))
     return warnings

@@ -69,15 +69,15 @@ def test_good_site_has_no_problems(site):
 def test_broken_pages_are_named(site, where, old, new, problem):
     page = site / ("es/" + ES_SLUG if where == "es" else "en-gb/iv-ketamine-infusion") / "index.html"
     edit(page, old, new)
-    problems = check_site(site, "https://clinic.example")
+    problems = [found.located() for found in check_site(site, "https://clinic.example")]
     assert any(problem in line and line.startswith(page.relative_to(site).as_posix()) for line in problems), problems
 
 
 def test_sitemap_must_match_the_pages(site):
     edit(site / "sitemap.xml", 'hreflang="es"', 'hreflang="fr"')
-    assert any("differ from the page's hreflang set" in line for line in check_site(site))
+    assert any("differ from the page's hreflang set" in found.located() for found in check_site(site))
     (site / "sitemap.xml").unlink()
-    assert "sitemap.xml: missing" in check_site(site)
+    assert "sitemap.xml: missing" in [found.located() for found in check_site(site)]
 
 
 def test_the_good_site_has_a_published_right_to_left_page(site):
@@ -93,4 +93,5 @@ def test_the_good_site_has_a_published_right_to_left_page(site):
 def test_a_page_whose_direction_is_not_its_languages_is_a_problem(site, lang, slug, old, new, expected):
     page = site / lang / slug / "index.html"
     edit(page, old, new)
-    assert any(line.startswith(f"{lang}/{slug}/index.html") and expected in line for line in check_site(site))
+    lines = [found.located() for found in check_site(site)]
+    assert any(line.startswith(f"{lang}/{slug}/index.html") and expected in line for line in lines)

@@ -28,47 +28,54 @@ from pipeline.paths import Project
 FIX = "run 'snakemake all'"
 
 
-def check_outputs(project: Project, settings: Settings) -> list[str]:
+def check_outputs(project: Project, settings: Settings) -> list[Problem]:
+    """The blocking QA findings on reviewed entries, then every file of output/ that is not what
+    today's files give."""
     expected, findings = _cold_build(project, settings)
-    return [*map(str, findings), *check_site_files(project, expected), *check_recorded_files(project, settings)]
+    return [*findings, *check_site_files(project, expected), *check_recorded_files(project, settings)]
 
 
-def check_site_files(project: Project, expected: dict[str, str]) -> list[str]:
+def _stale(path: str, what: str) -> Problem:
+    return Problem(path, None, "error", f"{what}; {FIX}")
+
+
+def check_site_files(project: Project, expected: dict[str, str]) -> list[Problem]:
     """output/site/ against `expected` (relative name -> digest, what a cold build gives)."""
     found = _files(project.site)
     problems = []
     for name in sorted(expected.keys() | found.keys()):
         shown = project.relative(project.site / name)
         if name not in found:
-            problems.append(f"{shown}: missing: today's files publish it; {FIX}")
+            problems.append(_stale(shown, "missing: today's files publish it"))
         elif name not in expected:
-            problems.append(f"{shown}: extra: today's files do not publish it; {FIX} (it removes such files)")
+            problems.append(Problem(shown, None, "error",
+                                    f"extra: today's files do not publish it; {FIX} (it removes such files)"))
         elif found[name] != expected[name]:
-            problems.append(f"{shown}: differs from what today's files give (stale or edited by hand); {FIX}")
+            problems.append(_stale(shown, "differs from what today's files give (stale or edited by hand)"))
     return problems
 
 
-def check_recorded_files(project: Project, settings: Settings) -> list[str]:
+def check_recorded_files(project: Project, settings: Settings) -> list[Problem]:
     """Previews and reports against the ledgers of the last run."""
     from pipeline.jobs.ledger import changes, load
 
-    problems: list[str] = []
+    problems: list[Problem] = []
     written: set[str] = set()
     for ledger_file in project.job_records(len(settings.locale_groups()), settings.render_shards).values():
         ledger = load(ledger_file)
         if ledger is None:
-            problems.append(f"{project.relative(ledger_file)}: missing: the pipeline has not run here yet; {FIX}")
+            problems.append(_stale(project.relative(ledger_file), "missing: the pipeline has not run here yet"))
             continue
         written |= ledger.writes.keys()
         changed, spoiled = changes(project, ledger)
-        problems += [f"{name}: changed since the last run built output/ from it; {FIX}" for name in changed]
-        problems += [f"{project.relative(path)}: missing or edited by hand; {FIX}" for path in spoiled
+        problems += [_stale(name, "changed since the last run built output/ from it") for name in changed]
+        problems += [_stale(project.relative(path), "missing or edited by hand") for path in spoiled
                      if project.site not in path.parents]  # the site is compared above, file by file
     for folder in (project.preview, project.reports):
         for name in sorted(_files(folder)):
             shown = project.relative(folder / name)
             if shown not in written:
-                problems.append(f"{shown}: extra: no job of the last run wrote it; {FIX}")
+                problems.append(_stale(shown, "extra: no job of the last run wrote it"))
     return list(dict.fromkeys(problems))
 
 

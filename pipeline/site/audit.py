@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 from lxml import etree, html
 from lxml.html import HtmlElement
 
+from pipeline.errors import Problem
 from pipeline.site.sitemap import SITEMAP_NS, XHTML_NS
 
 OG_LOCALE = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
@@ -33,10 +34,11 @@ class PageInfo:
 
 @dataclass
 class Problems:
-    lines: list[str] = field(default_factory=list)
+    found: list[Problem] = field(default_factory=list)
 
     def add(self, where: str, what: str) -> None:
-        self.lines.append(f"{where}: {what}")
+        """A problem with the file `where` (relative to the web root): each one fails the check."""
+        self.found.append(Problem(where, None, "error", what))
 
 
 def valid_language_tag(tag: str) -> bool:
@@ -51,15 +53,16 @@ def valid_language_tag(tag: str) -> bool:
     return True
 
 
-def check_site(site: Path, base_url: str | None = None) -> list[str]:
+def check_site(site: Path, base_url: str | None = None) -> list[Problem]:
+    """Every problem of the web root `site`, each naming its file (relative to `site`)."""
     problems = Problems()
     files = sorted(site.rglob("index.html"))
     if not files:
-        return [f"{site}: no pages (index.html) found"]
+        return [Problem(str(site), None, "error", "no pages (index.html) found")]
     pages = [_check_page(site, f, problems, base_url) for f in files]
     _check_clusters(pages, problems)
     _check_sitemap(site, pages, problems)
-    return problems.lines
+    return problems.found
 
 
 def _check_page(site: Path, file: Path, bad: Problems, base_url: str | None) -> PageInfo:
