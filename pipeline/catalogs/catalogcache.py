@@ -21,6 +21,7 @@ from pipeline.po.catalog import Catalog, Message
 from pipeline.po.pofile import read_po
 
 _FIELDS = [f.name for f in fields(Message)]
+VERSION = 1  # an entry of another version is ignored (and written anew)
 
 
 def _cache_path(project: Project, path: Path) -> Path:
@@ -46,7 +47,7 @@ def _load(project: Project, path: Path, data: bytes, digest: str) -> Catalog:
     cache = _cache_path(project, path)
     try:
         stored = json.loads(cache.read_text("utf-8"))
-        if stored.get("digest") == digest:
+        if stored.get("version") == VERSION and stored.get("digest") == digest:
             return _decode(stored)
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -63,7 +64,7 @@ def load_checked(project: Project, path: Path, digest: str) -> Catalog:
     publish what nobody checked; the next run checks them."""
     try:
         stored = json.loads(_cache_path(project, path).read_text("utf-8"))
-        if stored.get("digest") == digest:
+        if stored.get("version") == VERSION and stored.get("digest") == digest:
             return _decode(stored)
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -78,6 +79,7 @@ def load_checked(project: Project, path: Path, digest: str) -> Catalog:
 def store(project: Project, path: Path, data: bytes, catalog: Catalog) -> None:
     """Remember that the bytes `data` of `path` hold `catalog`."""
     payload = {
+        "version": VERSION,
         "digest": fsio.digest(data),
         "header": catalog.header,
         "header_comments": catalog.header_comments,

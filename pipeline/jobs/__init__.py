@@ -5,7 +5,8 @@
     render.py    catalogs -> output/site/ pages and output/preview/       (rule render, per shard of pages)
     sitewide.py  sitemap, robots.txt, stylesheets, status report, problems (rule site)
     check.py     does output/ hold what a cold build of today's files gives? (rule check)
-    state.py     the manifests in output/.state/ that connect them; ledger.py what each job read
+    manifests.py the manifests in output/.state/ that connect them: one typed, versioned record each
+    state.py     saving and reopening manifests, stale jobs, digests of the code; ledger.py what each job read
     progress.py  a job's progress on stderr
 
 Each job reads its inputs through `paths.Project`, calls the stage modules, writes changed files
