@@ -16,7 +16,7 @@ A marker makes a line's role explicit and always wins:
 Without a marker the reading is a guess, strong or weak. Strong guesses are the ones the seed's
 format always relied on (a few Title-Case words are a heading; a short question is a heading; a
 line starting "Book"/"Call"/… at the end asks the reader to act) and are read silently. A weak
-guess — a sentence-case heading, a "To book…" closing — is read, and a `Notice` says so with the
+guess — a sentence-case heading, a "To book…" closing — is read, and a warning (a `Problem`) says so with the
 marker that would make it explicit. See `reading_notice` and copydeck._closing for the wording.
 """
 
@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipeline.copydeck.model import Notice, Text
-from pipeline.errors import SourceError
+from pipeline.copydeck.model import Text
+from pipeline.errors import Problem, SourceError
 
 BULLET = re.compile(r"(?:•\s*|[-*]\s+)(.*)")
 NUMBERED = re.compile(r"\d{1,3}[.)]\s+(.*)|\d{1,3}[.)]")
@@ -205,12 +205,12 @@ GUESS_NOTICES = {
 }
 
 
-def reading_notice(reading: Reading, source: str) -> Notice | None:
+def reading_notice(reading: Reading, source: str) -> Problem | None:
     """The warning for a line whose role was a weak guess: the reading chosen, and the marker that
     would make it explicit."""
     if not reading.guess:
         return None
-    return Notice(source, reading.text.line, GUESS_NOTICES[reading.guess].format(text=reading.text.text))
+    return Problem(source, reading.text.line, "warning", GUESS_NOTICES[reading.guess].format(text=reading.text.text))
 
 
 def is_breadcrumb(text: str) -> bool:

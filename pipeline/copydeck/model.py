@@ -104,19 +104,6 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
-class Notice:
-    """A problem as a value until it is printed: ``source/x.txt:14: warning: read as a paragraph; …``."""
-
-    path: str
-    line: int
-    message: str
-    severity: str = "warning"
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
 class Link:
     """One published version of a page: the unit of hreflang, the language switcher and the sitemap."""
 

@@ -36,8 +36,8 @@ from pipeline.copydeck.grammar import (
     read_lines,
     reading_notice,
 )
-from pipeline.copydeck.model import Anchor, Block, BulletList, Notice, OrderedList, Page, Paragraph, Section, Text
-from pipeline.errors import SourceError
+from pipeline.copydeck.model import Anchor, Block, BulletList, OrderedList, Page, Paragraph, Section, Text
+from pipeline.errors import Problem, SourceError
 from pipeline.quantities import EMAIL, PHONE, URL
 
 __all__ = ["Deck", "is_heading", "parse_deck", "parse_page", "read_deck", "read_page"]
@@ -66,7 +66,7 @@ class Deck:
     """A parsed copy deck: the page, and a warning for every line whose role was a guess."""
 
     page: Page
-    notices: tuple[Notice, ...] = field(default=())
+    notices: tuple[Problem, ...] = field(default=())  # warnings: lines whose role was a guess
 
 
 def read_page(path: Path, display: str | None = None) -> Page:
@@ -103,7 +103,7 @@ def parse_deck(data: bytes, source: str, page_name: str) -> Deck:
     page = Page(name=page_name, source=source, title=header["title"], subtitle=header["subtitle"],
                 meta_title=header["meta_title"], meta_description=header["meta_description"], slug=header["slug"],
                 lede=tuple(body.lede), breadcrumb=body.breadcrumb, sections=sections, closing=closing)
-    return Deck(replace(page, anchors=find_anchors(page)), tuple(sorted(notices, key=lambda n: n.line)))
+    return Deck(replace(page, anchors=find_anchors(page)), tuple(sorted(notices, key=lambda n: n.line or 0)))
 
 
 def _indented(data: bytes) -> frozenset[int]:
@@ -288,7 +288,7 @@ def _add_item(blocks: list[Block], item: Text, kind: type[BulletList] | type[Ord
 
 
 def _closing(sections: tuple[Section, ...], source: str,
-             plain: frozenset[int] = frozenset()) -> tuple[tuple[Section, ...], Text | None, Notice | None]:
+             plain: frozenset[int] = frozenset()) -> tuple[tuple[Section, ...], Text | None, Problem | None]:
     """The last paragraph of the page, split off as the call to action when it asks the reader to act
     (unless a marker made it a paragraph: `plain`, the lines written "Paragraph: …" or "A: …")."""
     if not sections:
@@ -302,10 +302,10 @@ def _closing(sections: tuple[Section, ...], source: str,
     if strength is None:
         return sections, None, None
     if strength == "mention" or len(inner.blocks) < 2:
-        return sections, None, Notice(source, block.text.line, CTA_NOTICES["unread"])
+        return sections, None, Problem(source, block.text.line, "warning", CTA_NOTICES["unread"])
     inner = replace(inner, blocks=inner.blocks[:-1])
     last = replace(last, subsections=last.subsections[:-1] + (inner,)) if last.subsections else inner
-    notice = Notice(source, block.text.line, CTA_NOTICES["weak"]) if strength == "weak" else None
+    notice = Problem(source, block.text.line, "warning", CTA_NOTICES["weak"]) if strength == "weak" else None
     return sections[:-1] + (last,), block.text, notice
 
 
