@@ -296,6 +296,6 @@ def _unique_slugs(pages: dict[str, LocalePage], project: Project, locale: SiteLo
             others = ", ".join(n for n in names if n != name)
             pages[name] = replace(pages[name], published=False, reasons=(
                 *pages[name].reasons, slug_clash_reason(slug, others, locale.gettext)))
-            log.warning("%s: warning: URL slug %r is also used by %s; not published",
-                        project.relative(project.catalog(locale.gettext, name)), slug, others)
+            log.warning("%s", Problem(project.relative(project.catalog(locale.gettext, name)), None, "warning",
+                                      f"{URL_SLUG} {slug!r} is also used by {others}; not published"))
     return pages
