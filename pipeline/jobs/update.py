@@ -126,8 +126,8 @@ def run_update(project: Project, settings: Settings, locale_code: str,
         log.info("%s: %s", locale.gettext, drafted)
     pages = _unique_slugs(pages, project, locale)
     save(path, LocaleManifest(locale.gettext, pages))
-    failed = sum(1 for page in pages.values() if page.error is not None)
-    progress.finish(f"{len(pages):,} pages, {len(work):,} merged and checked, {failed:,} with a problem"
+    problems = {page.error for page in pages.values() if page.error is not None}  # a glossary's error counts once
+    progress.finish(f"{len(pages):,} pages, {len(work):,} merged and checked, {len(problems):,} with a problem"
                     + (f"; {drafted}" if drafted else ""))
 
 
