@@ -25,6 +25,7 @@ from pipeline.jobs.state import (
     save,
 )
 from pipeline.paths import Project, shard_of
+from pipeline.review.findings import Finding
 
 log = logging.getLogger("clinic_l10n")
 
@@ -146,14 +147,13 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
         if translations is None:
             continue
         info = status[locale.gettext]
-        findings = [finding.as_report() for finding in info.findings]  # as the previews show them
         marks: Shown = {}
         noted: Noted = {}
         sources: Sources = {}
         localised = walk(page, _drafts_shown(translations, _findings_by_key(translations, info), marks, noted,
                                              sources))
-        banner = preview_banner(locale, info.counts.messages, info.published, list(info.reasons), findings,
-                                settings.source_locale)
+        banner = preview_banner(locale, info.counts.messages, info.published, list(info.reasons),
+                                list(info.findings), settings.source_locale)
         here = Link(locale, links[0].slug, settings.base_url)
         mark = state_marker(marks, settings.source_locale, noted, sources)
         html = render_page(localised, settings, here, [], mark=mark, preview_banner=banner)
@@ -161,11 +161,11 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
 
 
 Shown = dict[tuple[int, str], str]  # (line, text) of a segment as a preview shows it -> its review state
-Noted = dict[tuple[int, str], list[dict[str, object]]]  # ... -> the findings on it, as the previews show them
+Noted = dict[tuple[int, str], list[Finding]]  # ... -> the QA findings on it
 Sources = dict[tuple[int, str], str]  # ... -> its source text
 
 
-def _drafts_shown(translations: dict[Key, Message], found: dict[Key, list[dict[str, object]]], marks: Shown,
+def _drafts_shown(translations: dict[Key, Message], found: dict[Key, list[Finding]], marks: Shown,
                   noted: Noted, sources: Sources) -> Callable[[Segment], str]:
     """For a preview: each segment's translation or draft (its source text when it has none), noting
     its review state in `marks`, its findings in `noted` and its source text in `sources`."""
@@ -183,15 +183,15 @@ def _drafts_shown(translations: dict[Key, Message], found: dict[Key, list[dict[s
     return draft
 
 
-def _findings_by_key(translations: dict[Key, Message], info: LocalePage) -> dict[Key, list[dict[str, object]]]:
+def _findings_by_key(translations: dict[Key, Message], info: LocalePage) -> dict[Key, list[Finding]]:
     """The update job's findings by the key of their entry (a finding names the line where its entry starts
-    in the catalog it checked: the one rendered here), as the previews show them."""
+    in the catalog it checked: the one rendered here)."""
     at_line = {message.line: key for key, message in translations.items()}
-    by_key: dict[Key, list[dict[str, object]]] = {}
+    by_key: dict[Key, list[Finding]] = {}
     for finding in info.findings:
         key = at_line.get(finding.line)
         if key is not None:
-            by_key.setdefault(key, []).append(finding.as_report())
+            by_key.setdefault(key, []).append(finding)
     return by_key
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
@@ -24,6 +24,8 @@ from pipeline.locales import SiteLocale
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from pipeline.review.findings import Finding
 
 STYLESHEET_PATH = "assets/site.css"
 
@@ -217,14 +219,14 @@ FINDING_KINDS = {"error": ("blocking finding", "blocking findings"), "warning": 
 
 
 def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, reasons: list[str],
-                   findings: list[dict[str, Any]], source: SiteLocale | None = None) -> Markup:
+                   findings: list[Finding], source: SiteLocale | None = None) -> Markup:
     """The legend and per-page counts at the top of a reviewer preview; the QA findings one line per
     check and kind with a count (each one is shown in place, on its segment)."""
     from pipeline.review.publish import QA_REASON, STATE_LABELS, STATES
 
     states = [{"key": s, "label": STATE_LABELS[s], "count": counts.get(s, 0)} for s in STATES if s != "reviewed"]
     kinds = list(FINDING_KINDS)
-    grouped = Counter((kinds.index(finding_kind(f)), f["code"]) for f in findings)
+    grouped = Counter((kinds.index(finding_kind(f)), f.code) for f in findings)
     lines = [f"[{code}] {n} {FINDING_KINDS[kinds[kind]][n > 1]}" for (kind, code), n in sorted(grouped.items())]
     html = environment().get_template("preview_banner.html.j2").render(
         locale_name=locale.english_name, lang=locale.bcp47, published=published, findings=lines,
@@ -234,19 +236,19 @@ def preview_banner(locale: SiteLocale, counts: dict[str, int], published: bool, 
     return Markup(html)  # noqa: S704 - rendered by the autoescaping environment
 
 
-def finding_kind(finding: dict[str, Any]) -> str:
-    """A key of FINDING_KINDS, for a finding as the update job's manifest records it."""
-    return "accepted" if finding.get("accepted") else "error" if finding["blocking"] else "warning"
+def finding_kind(finding: Finding) -> str:
+    """A key of FINDING_KINDS."""
+    return "accepted" if finding.accepted else "error" if finding.blocking else "warning"
 
 
-def finding_note(findings: list[dict[str, Any]]) -> str:
+def finding_note(findings: list[Finding]) -> str:
     """What a segment's findings say, in place: ``[numbers] …; [length] …``."""
-    return "; ".join(f"[{f['code']}] {f['message']}" + (f" (accepted: {f['accepted']})" if f.get("accepted") else "")
+    return "; ".join(f"[{f.code}] {f.message}" + (f" (accepted: {f.accepted})" if f.accepted else "")
                      for f in findings)
 
 
 def state_marker(states: dict[tuple[int, str], str], source: SiteLocale,
-                 findings: dict[tuple[int, str], list[dict[str, Any]]] | None = None,
+                 findings: dict[tuple[int, str], list[Finding]] | None = None,
                  sources: dict[tuple[int, str], str] | None = None) -> Callable[[Text], Markup]:
     """`mark` for previews: wraps each text that is not reviewed in a span naming its state; an
     untranslated one shows the source text, marked with the source language and direction. A text
