@@ -20,14 +20,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pipeline import fsio
-from pipeline.drafts.memory import Row as MemoryRow
 from pipeline.errors import Problem
-from pipeline.review.findings import Finding
-from pipeline.review.postedit import PostEdit, Signoff
-from pipeline.review.publish import Counts
+
+if TYPE_CHECKING:  # imported when a locale manifest is read or written: not by every job that imports this module
+    from pipeline.drafts.memory import Row as MemoryRow
+    from pipeline.review.findings import Finding
+    from pipeline.review.postedit import PostEdit, Signoff
+    from pipeline.review.publish import Counts
 
 
 class Manifest(Protocol):
@@ -44,16 +46,30 @@ M = TypeVar("M", bound=Manifest)
 
 def read(path: Path, kind: type[M]) -> M | None:
     """The manifest at `path`, or None when there is none this code can read (see the module's docstring)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != kind.VERSION:
+    data = _stored(path, kind)
+    if data is None:
         return None
     try:
         return kind.from_json(data)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+def stored_pages(path: Path, kind: type[M]) -> dict[str, object]:
+    """The `pages` of a manifest as stored (JSON), unread, for a digest of what it says about them (empty
+    when there is no manifest this code can read). Cheaper than `read`: the render job's check that
+    nothing changed names the locale manifests' entries this way."""
+    data = _stored(path, kind)
+    pages = data.get("pages") if data is not None else None
+    return pages if isinstance(pages, dict) else {}
+
+
+def _stored(path: Path, kind: type[M]) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == kind.VERSION else None
 
 
 def write(path: Path, manifest: Manifest) -> None:
@@ -170,7 +186,7 @@ class LocalePage:
     published: bool = False
     reasons: tuple[str, ...] = ()  # why it is not published
     signoff_needed: bool = False
-    counts: Counts = field(default_factory=Counts)
+    counts: Counts = field(default_factory=lambda: _counts({}, {}))
     findings: tuple[Finding, ...] = ()
     postedit: PostEdit | None = None
     signoff: Signoff | None = None
@@ -179,6 +195,8 @@ class LocalePage:
     memory_digest: str | None = None  # the translation memory its empty entries were drafted from
 
     def to_json(self) -> dict[str, object]:
+        from pipeline.review.postedit import PostEdit
+
         return {
             "inputs": self.inputs, "error": problem_to_json(self.error), "slug": self.slug,
             "publishable": self.publishable, "published": self.published, "reasons": list(self.reasons),
@@ -192,12 +210,14 @@ class LocalePage:
 
     @classmethod
     def from_json(cls, data: Any) -> LocalePage:
+        from pipeline.review.postedit import PostEdit, Signoff
+
         counts = data["counts"]
         postedit, signoff = data["postedit"], data["signoff"]
         return cls(
             _opt_str(data["inputs"]), problem_from_json(data["error"]), _opt_str(data["slug"]),
             _bool(data["publishable"]), _bool(data["published"]), _strs(data["reasons"]),
-            _bool(data["signoff_needed"]), Counts(_ints(counts["messages"]), _ints(counts["words"])),
+            _bool(data["signoff_needed"]), _counts(_ints(counts["messages"]), _ints(counts["words"])),
             tuple(_finding_from_json(f) for f in data["findings"]),
             PostEdit(**{f.name: postedit[f.name] for f in fields(PostEdit)}) if postedit is not None else None,
             Signoff(_str(signoff["name"]), _str(signoff["email"]), _str(signoff["date"]),
@@ -206,11 +226,19 @@ class LocalePage:
         )
 
 
+def _counts(messages: dict[str, int], words: dict[str, int]) -> Counts:
+    from pipeline.review.publish import Counts
+
+    return Counts(messages, words)
+
+
 def _finding_to_json(finding: Finding) -> dict[str, object]:
-    return {f.name: getattr(finding, f.name) for f in fields(Finding)}
+    return {f.name: getattr(finding, f.name) for f in fields(finding)}
 
 
 def _finding_from_json(data: Any) -> Finding:
+    from pipeline.review.findings import Finding
+
     return Finding(_str(data["check"]), _str(data["message"]), _int(data["line"]), _bool(data["blocking"]),
                    _opt_str(data["sub"]), _opt_str(data["accepted"]), _opt_str(data["path"]))
 

@@ -51,9 +51,8 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
     extract = fsio.digest(fsio.read_bytes(project.extract_manifest) or b"")
     states = []
     for path in project.locale_manifests():
-        manifest = manifests.read(path, LocaleManifest)
-        pages = manifest.pages if manifest is not None else {}
-        states.append((path.name, sorted((n, e.to_json()) for n, e in pages.items() if shard_of(n, shards) == shard)))
+        pages = manifests.stored_pages(path, LocaleManifest)
+        states.append((path.name, sorted((n, e) for n, e in pages.items() if shard_of(n, shards) == shard)))
     return fingerprint(code_and_config_digest(project), extract, states)
 
 

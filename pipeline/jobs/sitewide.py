@@ -15,11 +15,12 @@ from pipeline import fsio
 from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.manifests import SiteManifest
-from pipeline.jobs.state import States, fingerprint, load_states, published_versions, save
+from pipeline.jobs.state import fingerprint, load_states, published_versions, save
 from pipeline.paths import Project
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
+    from pipeline.jobs.state import States
 
 
 def run_site(project: Project, settings: Settings) -> None:

@@ -16,18 +16,21 @@ from typing import TYPE_CHECKING
 from pipeline import fsio
 from pipeline.copydeck.model import Link
 from pipeline.errors import Problem
-from pipeline.jobs import manifests
-from pipeline.jobs.manifests import ExtractManifest, LocaleManifest, LocalePage, M, Manifest, SourcePage
 from pipeline.paths import Project
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
+    from pipeline.jobs.manifests import LocalePage, M, Manifest, SourcePage
+
+    States = tuple[dict[str, SourcePage], dict[str, dict[str, LocalePage]]]  # what load_states returns
 
 log = logging.getLogger("clinic_l10n")
 
 
 def save(path: Path, manifest: Manifest) -> None:
     """Write a job's manifest (its Snakemake output); the one `reopen_stale` set aside is done with."""
+    from pipeline.jobs import manifests  # not for the Snakefile, which imports this module
+
     manifests.write(path, manifest)
     _set_aside(path).unlink(missing_ok=True)  # see reopen_stale
 
@@ -138,6 +141,8 @@ def sweep_after_killed_jobs(project: Project) -> bool:
 
 def previous(path: Path, kind: type[M]) -> M | None:
     """What the job of `path` recorded last time, even if it was set aside by `reopen_stale`."""
+    from pipeline.jobs import manifests
+
     return manifests.read(path, kind) or manifests.read(_set_aside(path), kind)
 
 
@@ -195,11 +200,11 @@ def log_problem(problem: Problem, printed: bool = False) -> None:
     log.error("%s", problem, extra={LOG_ONLY: at_end() and not printed})
 
 
-States = tuple[dict[str, SourcePage], dict[str, dict[str, LocalePage]]]  # what load_states returns
-
-
 def load_states(project: Project, settings: Settings) -> States:
     """The extract manifest's pages, and each locale manifest's pages: what downstream jobs read."""
+    from pipeline.jobs import manifests
+    from pipeline.jobs.manifests import ExtractManifest, LocaleManifest
+
     extract = manifests.read(project.extract_manifest, ExtractManifest)
     states = {}
     for loc in settings.locales:
