@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pipeline.po.catalog import Catalog, Key, Message
@@ -80,26 +79,22 @@ def _with_forms(t: Message, forms: int) -> Message:
 
 def _carry(t: Message, old: Message, forms: int) -> Message:
     """The template's message with the translator's state from `old`: translation, fuzzy flag, comments."""
-    result = replace(
-        t,
-        flags=tuple(f for f in t.flags if f != "fuzzy"),
-        translator_comments=old.translator_comments,
-        previous_msgctxt=old.previous_msgctxt if old.fuzzy else None,
-        previous_msgid=old.previous_msgid if old.fuzzy else None,
-        previous_msgid_plural=old.previous_msgid_plural if old.fuzzy else None,
-    )
     fuzzy = old.fuzzy
+    previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural) if fuzzy else (None,) * 3
+    msgstr, msgstr_plural = t.msgstr, t.msgstr_plural
     if t.msgid_plural is None:
-        result = replace(result, msgstr=old.msgstr if old.msgid_plural is None else _form0(old))
+        msgstr = old.msgstr if old.msgid_plural is None else _form0(old)
     elif old.msgid_plural is None:
-        result = replace(result, msgstr_plural=(old.msgstr,) * forms)
+        msgstr_plural = (old.msgstr,) * forms
     else:
-        result = replace(result, msgstr_plural=old.msgstr_plural)
+        msgstr_plural = old.msgstr_plural
     if old.msgid_plural != t.msgid_plural and old.translated:  # the plural changed, or the kind of entry
         fuzzy = True
-        result = replace(result, previous_msgctxt=old.msgctxt, previous_msgid=old.msgid,
-                         previous_msgid_plural=old.msgid_plural)
-    return result.with_fuzzy(fuzzy)
+        previous = (old.msgctxt, old.msgid, old.msgid_plural)
+    flags = tuple(f for f in t.flags if f != "fuzzy")
+    return replace(t, msgstr=msgstr, msgstr_plural=msgstr_plural, flags=("fuzzy", *flags) if fuzzy else flags,
+                   translator_comments=old.translator_comments, previous_msgctxt=previous[0],
+                   previous_msgid=previous[1], previous_msgid_plural=previous[2])
 
 
 def _form0(m: Message) -> str:
@@ -110,9 +105,11 @@ def _fuzzy_fill(result: list[Message], pending: list[Message], candidates: list[
                 used: set[Key], forms: int) -> list[Message]:
     replacements: dict[Key, Message] = {}
     drafted: set[Key] = set()
+    indexes: dict[str | None, _Index] = {}
     for t in pending:
-        best = best_match(t.msgid, [c for c in candidates if c.msgctxt == t.msgctxt],
-                          FUZZY_THRESHOLD)
+        if t.msgctxt not in indexes:
+            indexes[t.msgctxt] = _Index([c for c in candidates if c.msgctxt == t.msgctxt])
+        best = indexes[t.msgctxt].best_match(t.msgid, FUZZY_THRESHOLD)
         if best is None:
             continue
         drafted.add(best.key)
@@ -130,18 +127,39 @@ def _fuzzy_fill(result: list[Message], pending: list[Message], candidates: list[
 def best_match(text: str, candidates: list[Message], threshold: float) -> Message | None:
     """The candidate whose msgid is most similar to `text`, if more than `threshold` similar (the first
     of equals). The similarity is GNU's (fstrcmp): twice the longest common subsequence over the two
-    lengths."""
-    best, best_ratio = None, threshold
-    for c in candidates:
-        matcher = SequenceMatcher(None, text, c.msgid, autojunk=False)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue  # both bound the similarity from above
-        if not _four_grams(text) & _four_grams(c.msgid):
-            continue  # msgmerge's index only offers candidates that share a sequence of four characters
-        ratio = similarity(text, c.msgid)
-        if ratio > best_ratio:
-            best, best_ratio = c, ratio
-    return best
+    lengths; like msgmerge, only candidates that share a sequence of four characters with `text` count."""
+    return _Index(candidates).best_match(text, threshold)
+
+
+class _Index:
+    """Candidates of a fuzzy match, found by the sequences of four characters of their msgids (msgmerge's
+    index)."""
+
+    def __init__(self, candidates: list[Message]) -> None:
+        self.candidates = candidates
+        self.by_gram: dict[str, list[int]] = {}
+        for number, c in enumerate(candidates):
+            for gram in _four_grams(c.msgid):
+                self.by_gram.setdefault(gram, []).append(number)
+
+    def best_match(self, text: str, threshold: float) -> Message | None:
+        lists = [self.by_gram[g] for g in _four_grams(text) if g in self.by_gram]
+        if not lists:
+            return None
+        # The similarity is at most the shorter length's share of both: try the candidates from the
+        # highest such bound down, and stop where it falls below the best similarity found.
+        size = len(text)
+        bounds = sorted((-2 * min(size, len(self.candidates[n].msgid)) / (size + len(self.candidates[n].msgid)), n)
+                        for n in set().union(*lists))
+        best, best_ratio = -1, threshold
+        for bound, number in bounds:
+            if -bound < best_ratio:
+                break
+            other = self.candidates[number].msgid
+            ratio = similarity(text, other)
+            if ratio > best_ratio or (ratio == best_ratio and best >= 0 and number < best):
+                best, best_ratio = number, ratio  # the first of equals in the candidates' order wins
+        return self.candidates[best] if best >= 0 else None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -152,18 +170,24 @@ def _four_grams(text: str) -> frozenset[str]:
 def similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
-    return 2 * _lcs_length(a, b) / (len(a) + len(b))
+    return 2 * _lcs_length(_masks(a), len(a), b) / (len(a) + len(b))
 
 
-def _lcs_length(a: str, b: str) -> int:
-    """Length of the longest common subsequence, bit-parallel (Hyyrö 2004): one big-integer step per
-    character of `a` instead of a row of a table."""
+@lru_cache(maxsize=256)  # a text is compared with many candidates in a row
+def _masks(text: str) -> dict[str, int]:
+    """For each character of `text`, the bits of the positions where it occurs."""
     masks: dict[str, int] = {}
-    for i, char in enumerate(b):
+    for i, char in enumerate(text):
         masks[char] = masks.get(char, 0) | (1 << i)
-    full = (1 << len(b)) - 1
+    return masks
+
+
+def _lcs_length(masks: dict[str, int], length: int, other: str) -> int:
+    """Length of the longest common subsequence of a text of `length` characters (its `masks`) and `other`,
+    bit-parallel (Hyyrö 2004): one big-integer step per character of `other` instead of a row of a table."""
+    full = (1 << length) - 1
     v = full
-    for char in a:
+    for char in other:
         u = v & masks.get(char, 0)
         v = ((v + u) | (v - u)) & full
-    return len(b) - v.bit_count()
+    return length - v.bit_count()
