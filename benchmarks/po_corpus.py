@@ -6,8 +6,8 @@ The corpus is the real one (tests/corpus.py: $PO_CORPUS, tests/data/po-corpus/ o
 or, with --synthetic or where the real one is absent, the generated one of tests/po_synthetic.py
 (translated catalogs in accented Latin, Greek, Cyrillic, Arabic, Hebrew, Indic, Thai and CJK).
 
-Read+write: pipeline.pofile reads and writes every file in this process, against one ``msgcat``
-subprocess per file (what the pipeline would otherwise spawn). Merge: pipeline.merge (read both,
+Read+write: pipeline.po.pofile reads and writes every file in this process, against one ``msgcat``
+subprocess per file (what the pipeline would otherwise spawn). Merge: pipeline.po.merge (read both,
 merge, write) against one ``msgmerge --previous`` per pair. Each side runs N times, alternating
 (default 3), and its fastest run counts: the machine's load varies from second to second. Prints a
 Markdown table.

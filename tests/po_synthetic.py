@@ -14,8 +14,8 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from pipeline.catalog import Catalog, Message
-from pipeline.pofile import write_po
+from pipeline.po.catalog import Catalog, Message
+from pipeline.po.pofile import write_po
 
 ENGLISH = ("the of and to a in is you that it for on are with as your this be at or have from an by not "
            "we can all will more if file files open save settings user account password page pages new "

@@ -35,10 +35,11 @@ _ESCAPE_RE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
 # ---------------------------------------------------------------------------------------- reading
 
 
-def read_po(data: bytes, path: str) -> Catalog:
-    """Parse PO/POT bytes. Raises CatalogError naming `path` and the line, as msgfmt would."""
+def read_po(data: bytes, path: str, *, whole_entries: bool = True) -> Catalog:
+    """Parse PO/POT bytes. Raises CatalogError naming `path` and the line, as msgfmt would.
+    `whole_entries` False reads line by line only: the reference the fast path is tested against."""
     text = _decode(data, path)
-    return _Parser(text, path).parse()
+    return _Parser(text, path, fast=whole_entries).parse()
 
 
 def _decode(data: bytes, path: str) -> str:
