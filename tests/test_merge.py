@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from pipeline.po.catalog import Catalog, Message
 from pipeline.po.merge import merge
 
@@ -104,3 +106,37 @@ def test_fuzzy_match_uses_gnu_similarity_and_may_draft_from_a_translation_in_use
     after = template("Permalink to this definition", "Permalink to this definitions")
     kept, draft = merge(after, before)
     assert kept.msgstr == draft.msgstr and draft.fuzzy and not kept.fuzzy
+
+
+def msgmerge_states(template: Catalog, before: Catalog) -> dict:
+    """What ``msgmerge --previous`` makes of the pair: each live entry's translation, fuzzy flag and #| msgid."""
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from conftest import need
+
+    from pipeline.po.pofile import read_po, write_po
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "old.po").write_text(write_po(before), encoding="utf-8")
+        (Path(folder) / "new.pot").write_text(write_po(template), encoding="utf-8")
+        out = subprocess.run([need("msgmerge"), "--previous", "-q", "-o", "-", "old.po", "new.pot"], cwd=folder,
+                             capture_output=True, check=True, env={**os.environ, "LC_ALL": "C.UTF-8"}).stdout
+    return {m.msgid: (m.msgstr, m.fuzzy, m.previous_msgid) for m in read_po(out, "msgmerge").live}
+
+
+@pytest.mark.parametrize("new, before", [
+    ("Open the file now", Message("Open the file", "Ouvrir le fichier", obsolete=True)),  # obsolete entries draft too
+    ("abcdefghij", Message("abcdXeYfZW", "draft")),  # a similarity of exactly 0.6 passes (GNU's context bonus)
+    ("Add", Message("Adds", "Ajoute")),  # under four characters: compared by length, not by 4-grams
+    ("wordword one", Message("wordword", "mot", flags=("fuzzy",))),  # a draft of a draft without #|: none
+    ("a語b本a語ëë", Message("語b語b本a語é日", "x")),  # similarity of the UTF-8 bytes: 0.67 (of the characters: 0.59)
+])
+def test_fuzzy_draft_as_msgmerge_drafts(new, before):
+    header = (("Content-Type", "text/plain; charset=UTF-8"),)
+    after, catalog = Catalog(header=header, messages=template(new).messages), Catalog(header=header, messages=(before,))
+    ours = {m.msgid: (m.msgstr, m.fuzzy, m.previous_msgid) for m in merge(after, catalog) if not m.obsolete}
+    assert ours == msgmerge_states(after, catalog)
+    assert ours[new][0] == before.msgstr

@@ -69,6 +69,25 @@ def test_reader_verdict_equals_msgfmt_syntax_verdict():
             assert result.returncode == 0 or b"format" in result.stderr, (name, result.stderr[:300])
 
 
+def read_line_by_line(data: bytes, name: str):
+    return pofile.read_po(data, name, whole_entries=False)
+
+
+def outcome(read, data: bytes, name: str):
+    """What a reader made of a file: the catalog with each entry's line, or the error and its line."""
+    try:
+        catalog = read(data, name)
+    except CatalogError as err:
+        return str(err)
+    return catalog, catalog.header_text, [m.line for m in catalog.messages]
+
+
+def test_reader_fast_path_reads_every_file_as_the_line_by_line_path():
+    for name, data in corpus.members().items():
+        if name.endswith((".po", ".pot")):
+            assert outcome(pofile.read_po, data, name) == outcome(read_line_by_line, data, name), name
+
+
 def merge_state(m):
     forms = m.msgstr_plural if m.msgid_plural is not None else m.msgstr
     fuzzy = m.fuzzy and m.translated

@@ -114,3 +114,24 @@ def test_format_po_reports_where_each_entry_starts():
     catalog = Catalog(header=HEADER, messages=messages + (Message("old", "viejo", obsolete=True),))
     text, lines = format_po(catalog)
     assert lines == {m.key: m.line for m in read_po(text.encode(), "x.po").live}
+
+
+@pytest.mark.parametrize("flag, directive", [
+    ("c-format", "%1$s and %.*s"),  # numbered and unnumbered arguments mixed: GNU stops marking at %.*s
+    ("c-format", "%-10.3lf"),
+    ("python-format", "%(name_long)s"),
+    ("python-brace-format", "{name.attr_long}"),  # msgcat 0.21 breaks inside these like in any text
+    ("python-brace-format", "{0:>10}"),
+    ("java-format", "{0,number,integer}"),
+    ("java-format", "'{0,number}' x {1,number,integer}"),  # quoted: literal text, broken like text
+    ("java-format", "Don't {0,number,integer}"),  # an apostrophe opens a quotation
+    ("csharp-format", "{0,10:N2}"),
+    ("csharp-format", "{0, 10}"),  # not a directive (a space)
+    ("sh-format", "${variable_name}"),
+])
+def test_writer_breaks_format_directives_as_msgcat(tmp_path, flag, directive):
+    messages = tuple(Message("a" * n + " " + "word " * 9 + directive + " tail words to wrap here and there", "x",
+                             flags=(flag,)) for n in range(30))
+    path = tmp_path / "x.po"
+    path.write_text(write_po(Catalog(header=HEADER, messages=messages)), encoding="utf-8")
+    assert msgcat(path) == path.read_bytes()

@@ -46,19 +46,28 @@ _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 def breaks(escaped: str, prohibited: frozenset[int], width: int, start: int) -> list[int]:
     """Where libunistring breaks `escaped` (character offsets), for a line of `width` columns whose first
     line starts at column `start`; no break before a character whose offset is in `prohibited`."""
-    overrides = bytearray(len(escaped))
-    for i in prohibited:
-        overrides[i] = _PROHIBITED
-    result = ctypes.create_string_buffer(len(escaped))
+    global _result
+    size = len(escaped)
+    if len(_result) < size:
+        _result = ctypes.create_string_buffer(2 * size)
+    overrides = None
+    if prohibited:
+        marks = bytearray(size)
+        for i in prohibited:
+            marks[i] = _PROHIBITED
+        overrides = bytes(marks)
     assert _WIDTH_LINEBREAKS is not None
-    _WIDTH_LINEBREAKS(escaped.encode(_UTF32), len(escaped), width, start, 0, bytes(overrides), b"UTF-8", result)
-    raw = result.raw
+    _WIDTH_LINEBREAKS(escaped.encode(_UTF32), size, width, start, 0, overrides, b"UTF-8", _result)
+    raw = ctypes.string_at(_result, size)
     found = []
     i = raw.find(_POSSIBLE)
     while i >= 0:
         found.append(i)
         i = raw.find(_POSSIBLE, i + 1)
     return found
+
+
+_result = ctypes.create_string_buffer(4096)  # reused: one call at a time (the pipeline runs no threads here)
 
 
 # Line-break classes, as GNU msgcat (libunistring) applies them.

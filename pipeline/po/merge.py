@@ -16,9 +16,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pipeline.po.catalog import Catalog, Key, Message
@@ -57,8 +58,8 @@ def merge(template: Catalog, old: Catalog) -> tuple[Message, ...]:
         else:
             result.append(t)
             pending.append(t)
-    if pending:
-        candidates = [m for m in old.messages if m.translated and not m.obsolete]
+    if pending:  # msgmerge's candidates: translated in their first form, live or obsolete
+        candidates = [m for m in old.messages if (_form0(m) if m.msgid_plural is not None else m.msgstr)]
         result = _fuzzy_fill(result, pending, candidates, used, forms)
     return tuple(result) + _obsolete(old, result, used)
 
@@ -80,43 +81,43 @@ def _with_forms(t: Message, forms: int) -> Message:
 
 def _carry(t: Message, old: Message, forms: int) -> Message:
     """The template's message with the translator's state from `old`: translation, fuzzy flag, comments."""
-    result = replace(
-        t,
-        flags=tuple(f for f in t.flags if f != "fuzzy"),
-        translator_comments=old.translator_comments,
-        previous_msgctxt=old.previous_msgctxt if old.fuzzy else None,
-        previous_msgid=old.previous_msgid if old.fuzzy else None,
-        previous_msgid_plural=old.previous_msgid_plural if old.fuzzy else None,
-    )
     fuzzy = old.fuzzy
+    previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural) if fuzzy else (None,) * 3
+    msgstr, msgstr_plural = t.msgstr, t.msgstr_plural
     if t.msgid_plural is None:
-        result = replace(result, msgstr=old.msgstr if old.msgid_plural is None else _form0(old))
+        msgstr = old.msgstr if old.msgid_plural is None else _form0(old)
     elif old.msgid_plural is None:
-        result = replace(result, msgstr_plural=(old.msgstr,) * forms)
+        msgstr_plural = (old.msgstr,) * forms
     else:
-        result = replace(result, msgstr_plural=old.msgstr_plural)
+        msgstr_plural = old.msgstr_plural
     if old.msgid_plural != t.msgid_plural and old.translated:  # the plural changed, or the kind of entry
+        previous = previous if fuzzy else (old.msgctxt, old.msgid, old.msgid_plural)  # a draft's #| stay
         fuzzy = True
-        result = replace(result, previous_msgctxt=old.msgctxt, previous_msgid=old.msgid,
-                         previous_msgid_plural=old.msgid_plural)
-    return result.with_fuzzy(fuzzy)
+    flags = tuple(f for f in t.flags if f != "fuzzy")
+    return replace(t, msgstr=msgstr, msgstr_plural=msgstr_plural, flags=("fuzzy", *flags) if fuzzy else flags,
+                   translator_comments=old.translator_comments, previous_msgctxt=previous[0],
+                   previous_msgid=previous[1], previous_msgid_plural=previous[2])
 
 
 def _form0(m: Message) -> str:
     return m.msgstr_plural[0] if m.msgstr_plural else ""
 
 
-def _fuzzy_fill(result: list[Message], pending: list[Message], candidates: list[Message],
-                used: set[Key], forms: int) -> list[Message]:
+def _fuzzy_fill(result: list[Message], pending: list[Message], candidates: list[Message], used: set[Key],
+                forms: int) -> list[Message]:
+    """Fuzzy drafts for the pending entries. Unlike msgmerge, a draft comes only from an entry of the
+    same context (README: deliberate differences)."""
     replacements: dict[Key, Message] = {}
     drafted: set[Key] = set()
+    indexes: dict[str | None, _Index] = {}
     for t in pending:
-        best = best_match(t.msgid, [c for c in candidates if c.msgctxt == t.msgctxt],
-                          FUZZY_THRESHOLD)
+        if t.msgctxt not in indexes:
+            indexes[t.msgctxt] = _Index([c for c in candidates if c.msgctxt == t.msgctxt])
+        best = indexes[t.msgctxt].best_match(t.msgctxt, t.msgid)
         if best is None:
             continue
         drafted.add(best.key)
-        keep = best.fuzzy and best.previous_msgid is not None  # a draft keeps the text it was translated from
+        keep = best.fuzzy  # a draft from a draft keeps the text that was translated (GNU: its #| lines, or none)
         replacements[t.key] = replace(
             _carry(t, best, forms).with_fuzzy(True),
             previous_msgctxt=best.previous_msgctxt if keep else best.msgctxt,
@@ -127,43 +128,97 @@ def _fuzzy_fill(result: list[Message], pending: list[Message], candidates: list[
     return [replacements.get(m.key, m) if not m.translated else m for m in result]
 
 
-def best_match(text: str, candidates: list[Message], threshold: float) -> Message | None:
-    """The candidate whose msgid is most similar to `text`, if more than `threshold` similar (the first
-    of equals). The similarity is GNU's (fstrcmp): twice the longest common subsequence over the two
-    lengths."""
-    best, best_ratio = None, threshold
-    for c in candidates:
-        matcher = SequenceMatcher(None, text, c.msgid, autojunk=False)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue  # both bound the similarity from above
-        if not _four_grams(text) & _four_grams(c.msgid):
-            continue  # msgmerge's index only offers candidates that share a sequence of four characters
-        ratio = similarity(text, c.msgid)
-        if ratio > best_ratio:
-            best, best_ratio = c, ratio
-    return best
+def best_match(text: str, candidates: list[Message], threshold: float = FUZZY_THRESHOLD,
+               msgctxt: str | None = None) -> Message | None:
+    """The candidate msgmerge drafts the translation of `text` (in context `msgctxt`) from, if any."""
+    return _Index(candidates, threshold).best_match(msgctxt, text)
+
+
+class _Index:
+    """msgmerge's fuzzy search (gettext's msgl-fsearch.c). The weight of a candidate is GNU's similarity
+    of the two msgids in bytes (fstrcmp: twice the longest common subsequence over both lengths), plus
+    0.00001 when it has no context or the same one; the best weight above the threshold wins. For a
+    msgid of four characters or more, only candidates sharing a sequence of four characters with it
+    count, and equal weights go to the one sharing most such sequences, then to the first in the file;
+    a shorter msgid is compared with every candidate of a length that can reach the threshold."""
+
+    def __init__(self, candidates: list[Message], threshold: float = FUZZY_THRESHOLD) -> None:
+        self.candidates = candidates
+        self.threshold = threshold
+        self.texts = [c.msgid.encode() for c in candidates]
+        self.grams = [frozenset(_four_grams(c.msgid)) for c in candidates]
+        self.by_gram: dict[str, list[int]] = {}
+        self.by_length: dict[int, list[int]] = {}
+        for number, grams in enumerate(self.grams):
+            for gram in grams:
+                self.by_gram.setdefault(gram, []).append(number)
+            self.by_length.setdefault(len(self.texts[number]), []).append(number)
+
+    def best_match(self, msgctxt: str | None, text: str) -> Message | None:
+        raw = text.encode()
+        if len(text) >= 4:
+            grams = _four_grams(text)
+            found: Iterable[int] = set().union(*(self.by_gram.get(g, ()) for g in grams))
+
+            def rank(number: int) -> tuple[int, int]:  # GNU's order of trial: most sequences shared first
+                return -sum(g in self.grams[number] for g in grams), number
+        else:
+            ratio = 2 / self.threshold - 1  # the lengths whose similarity can reach the threshold
+            lengths = range(math.ceil(len(raw) / ratio), int(len(raw) * ratio) + 1)
+            found = [n for length in lengths for n in self.by_length.get(length, ())]
+
+            def rank(number: int) -> tuple[int, int]:  # GNU's order of trial: shortest first
+                return len(self.texts[number]), number
+        # A weight is at most the shorter length's share of both (plus the bonus): try candidates from
+        # the highest such bound down, and stop where it falls below the best weight found.
+        bounds = sorted((-self._weight(n, msgctxt, 2 * min(len(raw), len(self.texts[n])), len(raw)), n) for n in found)
+        best, best_weight = -1, self.threshold
+        for bound, number in bounds:
+            if -bound < best_weight:
+                break
+            weight = self._weight(number, msgctxt, 2 * _lcs_length(_masks(raw), len(raw), self.texts[number]), len(raw))
+            if weight > best_weight or (weight == best_weight and best >= 0 and rank(number) < rank(best)):
+                best, best_weight = number, weight
+        return self.candidates[best] if best >= 0 else None
+
+    def _weight(self, number: int, msgctxt: str | None, common: int, length: int) -> float:
+        other = self.candidates[number].msgctxt
+        similarity = common / (length + len(self.texts[number]))
+        return similarity + _CONTEXT_BONUS if other is None or other == msgctxt else similarity
+
+
+_CONTEXT_BONUS = 0.00001
 
 
 @lru_cache(maxsize=1 << 14)
-def _four_grams(text: str) -> frozenset[str]:
-    return frozenset(text[i:i + 4] for i in range(len(text) - 3))
+def _four_grams(text: str) -> tuple[str, ...]:
+    """The sequences of four characters of `text`, at every position (a repeated one counts again)."""
+    return tuple(text[i:i + 4] for i in range(len(text) - 3))
 
 
 def similarity(a: str, b: str) -> float:
+    """GNU's similarity (fstrcmp) of two texts, on their UTF-8 bytes as msgmerge compares them."""
     if not a and not b:
         return 1.0
-    return 2 * _lcs_length(a, b) / (len(a) + len(b))
+    x, y = a.encode(), b.encode()
+    return 2 * _lcs_length(_masks(x), len(x), y) / (len(x) + len(y))
 
 
-def _lcs_length(a: str, b: str) -> int:
-    """Length of the longest common subsequence, bit-parallel (Hyyrö 2004): one big-integer step per
-    character of `a` instead of a row of a table."""
-    masks: dict[str, int] = {}
-    for i, char in enumerate(b):
-        masks[char] = masks.get(char, 0) | (1 << i)
-    full = (1 << len(b)) - 1
+@lru_cache(maxsize=256)  # a text is compared with many candidates in a row
+def _masks(text: bytes) -> dict[int, int]:
+    """For each byte of `text`, the bits of the positions where it occurs."""
+    masks: dict[int, int] = {}
+    for i, byte in enumerate(text):
+        masks[byte] = masks.get(byte, 0) | (1 << i)
+    return masks
+
+
+def _lcs_length(masks: dict[int, int], length: int, other: bytes) -> int:
+    """Length of the longest common subsequence of a text of `length` characters (its `masks`) and `other`,
+    bit-parallel (Hyyrö 2004): one big-integer step per character of `other` instead of a row of a table."""
+    full = (1 << length) - 1
     v = full
-    for char in a:
-        u = v & masks.get(char, 0)
+    for byte in other:
+        u = v & masks.get(byte, 0)
         v = ((v + u) | (v - u)) & full
-    return len(b) - v.bit_count()
+    return length - v.bit_count()

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.errors import CatalogError
 from pipeline.po import formatdirs, linebreak
@@ -34,10 +35,11 @@ _ESCAPE_RE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
 # ---------------------------------------------------------------------------------------- reading
 
 
-def read_po(data: bytes, path: str) -> Catalog:
-    """Parse PO/POT bytes. Raises CatalogError naming `path` and the line, as msgfmt would."""
+def read_po(data: bytes, path: str, *, whole_entries: bool = True) -> Catalog:
+    """Parse PO/POT bytes. Raises CatalogError naming `path` and the line, as msgfmt would.
+    `whole_entries` False reads line by line only: the reference the fast path is tested against."""
     text = _decode(data, path)
-    return _Parser(text, path).parse()
+    return _Parser(text, path, fast=whole_entries).parse()
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -56,9 +58,14 @@ def _decode(data: bytes, path: str) -> str:
 
 
 class _Parser:
-    def __init__(self, text: str, path: str) -> None:
-        self.lines = text.split("\n")
+    """Reads a PO text line by line (the general path, which reports every problem with its line), and
+    takes each well-formed entry in GNU's own layout whole with one regular expression (the fast path:
+    the same result, tested against the general path)."""
+
+    def __init__(self, text: str, path: str, fast: bool = True) -> None:
+        self.text = text
         self.path = path
+        self.fast = fast
         self.messages: list[Message] = []
         self.header: Message | None = None
         self._reset()
@@ -66,7 +73,7 @@ class _Parser:
     def _reset(self) -> None:
         self.fields: dict[str, object] = {}
         self.comments: dict[str, list[str]] = {"#": [], "#.": [], "#:": [], "#,": []}
-        self.flag_lines: list[list[str]] = []
+        self.flag_lines: list[tuple[str, ...]] = []
         self.current: str | None = None  # the keyword continuation strings append to
         self.start = 0
         self.obsolete = False
@@ -76,10 +83,42 @@ class _Parser:
         return CatalogError(message, self.path, number)
 
     def parse(self) -> Catalog:
-        for number, raw in enumerate(self.lines, start=1):
-            self._line(number, raw)
-        self._finish(len(self.lines))
+        text, size = self.text, len(self.text)
+        position, number = 0, 1
+        while position < size:
+            if self.fast and (self.has_msgstr or not self.start):  # no part of an entry is pending
+                end = self._fast_entry(position, number)
+                if end:
+                    number += text.count("\n", position, end)
+                    position = end
+                    continue
+            end = text.find("\n", position)
+            end = size if end < 0 else end
+            if end == position:  # an empty line
+                self.current = None if self.has_msgstr else self.current
+            else:
+                self._line(number, text[position:end])
+            position = end + 1
+            number += 1
+        self._finish(text.count("\n") + 1)
         return self._catalog()
+
+    def _fast_entry(self, position: int, number: int) -> int:
+        """Read the entry at `position` whole if it is in GNU's layout and nothing after it can still
+        belong to it; its end, or 0 to leave it to the line-by-line path."""
+        for layout in _LAYOUTS:
+            match = layout.entry.match(self.text, position)
+            if match is not None:
+                break
+        else:
+            return 0
+        message = _entry_from_match(match, layout, number + match.start("comments") - position)
+        if message is None:
+            return 0
+        if self.has_msgstr:
+            self._finish(number)
+        self._add(message)
+        return match.end()
 
     def _line(self, number: int, raw: str) -> None:
         stripped = raw.strip()
@@ -232,6 +271,122 @@ class _Parser:
 
 
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*')
+
+
+_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # one string on one line, as GNU writes it
+
+
+def _strings(lead: str) -> str:
+    """Quoted strings on consecutive lines, each after `lead` but the first."""
+    return rf"{_QUOTED}(?:\n{re.escape(lead)}{_QUOTED})*"
+
+
+class _Layout(NamedTuple):
+    """GNU's layout of a live or an obsolete entry, for the fast path of the reader."""
+
+    entry: re.Pattern[str]
+    form: re.Pattern[str]
+    separator: str  # between two strings of a keyword
+    previous_separator: str  # between two strings of a #| keyword
+    obsolete: bool
+
+
+def _layout(prefix: str, previous: str) -> _Layout:
+    """One entry as GNU writes it: comments, ``#|`` lines, msgctxt, msgid, and msgstr or msgid_plural
+    with msgstr[n]; each string on lines of their own, no other white space. The lookahead makes sure the
+    next non-empty line starts another entry (a blank line does not end one: "msgstr[1]" could follow)."""
+    p, q = re.escape(prefix), re.escape(previous)
+    entry = re.compile(
+        r"\n*(?P<comments>(?P<translator>(?:#(?:[^.:,~|\n][^\n]*)?\n)*)(?P<extracted>(?:#\.[^\n]*\n)*)"
+        r"(?P<references>(?:#:[^\n]*\n)*)(?P<flags>(?:#,[^\n]*\n)*)(?:#(?:[^~|\n][^\n]*)?\n)*)"
+        rf"(?:{q}msgctxt (?P<pctxt>{_strings(previous)})\n)?"
+        rf"(?:{q}msgid (?P<pid>{_strings(previous)})\n)?"
+        rf"(?:{q}msgid_plural (?P<pplural>{_strings(previous)})\n)?"
+        rf"(?:{p}msgctxt (?P<ctxt>{_strings(prefix)})\n)?"
+        rf"{p}msgid (?P<id>{_strings(prefix)})\n"
+        rf"(?:{p}msgid_plural (?P<plural>{_strings(prefix)})\n"
+        rf"(?P<forms>(?:{p}msgstr\[\d+\] {_strings(prefix)}(?:\n|\Z))+)"
+        rf"|{p}msgstr (?P<str>{_strings(prefix)})(?:\n|\Z))"
+        r"(?=\n*(?:\Z|#(?!~)|#~ *(?:#|\||msgid\b|msgctxt\b)|msgctxt\b|msgid\b))"
+    )
+    form = re.compile(rf"{p}msgstr\[(\d+)\] ({_strings(prefix)})")
+    return _Layout(entry, form, f'"\n{prefix}"', f'"\n{previous}"', bool(prefix))
+
+
+_LAYOUTS = (_layout("", "#| "), _layout("#~ ", "#~| "))
+_REFERENCE_WORDS = re.compile(r"[^ \t\n]+")
+
+
+def _entry_from_match(match: re.Match[str], layout: _Layout, number: int) -> Message | None:
+    """The message of an entry `layout` matched, or None where the line-by-line path must decide (an
+    invalid escape, msgstr[] indices out of order)."""
+    (comments, translator, extracted, references, flags, pctxt, pid, pplural, ctxt, msgid, plural, forms,
+     msgstr) = match.groups()
+    separator, previous = layout.separator, layout.previous_separator
+    if not comments:
+        notes: tuple[tuple[str, ...], ...] = ((), (), (), ())
+    elif len(comments) == len(translator) + len(extracted) + len(references) + len(flags):  # GNU's order
+        notes = (_comment_lines(translator, 1) if translator else (),
+                 _comment_lines(extracted, 2) if extracted else (),
+                 tuple(_REFERENCE_WORDS.findall(references.replace("\n#:", " "), 2)) if references else (),
+                 _flag_block(flags) if flags else ())
+    else:
+        notes = _comments(comments)
+    try:
+        if forms is None:
+            strings: tuple[str, ...] = ()
+            single = _joined(msgstr, separator)
+        else:
+            found = layout.form.findall(forms)
+            if [int(i) for i, _ in found] != list(range(len(found))):
+                return None
+            strings = tuple(_joined(raw, separator) for _, raw in found)
+            single = ""
+        return Message(
+            _joined(msgid, separator), single, None if ctxt is None else _joined(ctxt, separator),
+            None if plural is None else _joined(plural, separator), strings, notes[3], notes[0], notes[1],
+            notes[2], None if pctxt is None else _joined(pctxt, previous),
+            None if pid is None else _joined(pid, previous),
+            None if pplural is None else _joined(pplural, previous), layout.obsolete, number)
+    except ValueError:
+        return None
+
+
+def _joined(raw: str, separator: str) -> str:
+    """The text of quoted strings on consecutive lines (``"a"\n"b"``) as read: pieces unescaped, joined."""
+    body = raw[1:-1]
+    if "\\" not in body:
+        return body.replace(separator, "") if "\n" in body else body
+    return "".join(_ESCAPE_SEQUENCE.sub(_unescaped, piece) for piece in body.split(separator))
+
+
+def _comment_lines(block: str, kind: int) -> tuple[str, ...]:
+    """The texts of lines of translator (`kind` 1: "#") or extracted (2: "#.") comments: one space after
+    the mark is not part of the text."""
+    return tuple(line[kind + 1:] if line[kind:kind + 1] == " " else line[kind:] for line in block[:-1].split("\n"))
+
+
+@lru_cache(maxsize=1024)
+def _flag_block(block: str) -> tuple[str, ...]:
+    return _flags([_flag_words(line[2:]) for line in block[:-1].split("\n")])
+
+
+def _comments(block: str) -> tuple[tuple[str, ...], ...]:
+    """Translator and extracted comments, references and flags of comment lines in any order."""
+    translator, extracted, references, flag_lines = [], [], [], []
+    for line in block[:-1].split("\n"):
+        kind = line[:2]
+        if kind == "#:":
+            references += _REFERENCE_WORDS.findall(line, 2)
+        elif kind == "#,":
+            flag_lines.append(_flag_words(line[2:]))
+        elif kind == "#.":
+            extracted.append(line[3:] if line[2:3] == " " else line[2:])
+        else:
+            translator.append(line[2:] if line[1:2] == " " else line[1:])
+    return tuple(translator), tuple(extracted), tuple(references), _flags(flag_lines)
+
+
 _UNTERMINATED = re.compile(r'"(?:[^"\\]|\\.)*\\?$')
 _ESCAPE_SEQUENCE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.)|$)")
 
@@ -245,13 +400,17 @@ def _unescaped(match: re.Match[str]) -> str:
     return _UNESCAPES[char]
 
 
-def _flag_words(body: str) -> list[str]:
+@lru_cache(maxsize=1024)  # a catalog repeats a few flag lines many times
+def _flag_words(body: str) -> tuple[str, ...]:
     """The flags of one "#," line: GNU separates them with commas and white space alike."""
-    words = re.split(r"[\s,]+", body.replace("range: ", "range:"))
-    return [w.replace("range:", "range: ") for w in words if w]
+    words = _FLAG_SEPARATORS.split(body.replace("range: ", "range:"))
+    return tuple(w.replace("range:", "range: ") for w in words if w)
 
 
-def _flags(lines: list[list[str]]) -> tuple[str, ...]:
+_FLAG_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def _flags(lines: list[tuple[str, ...]]) -> tuple[str, ...]:
     """GNU keeps only the last "#," line of an entry. Deliberately, a "fuzzy" on an earlier line is kept too:
     a line that says the translation needs review is never dropped (see README)."""
     if not lines:
@@ -321,30 +480,34 @@ def _header_text(catalog: Catalog) -> str:
 
 
 def _entry(m: Message) -> str:
-    lines = [f"# {c}" if c else "#" for c in m.translator_comments]
-    lines += [f"#. {c}" if c else "#." for c in m.extracted_comments]
-    lines += _references(m.references)
-    flags = gnu_flags(m)
-    if flags:
-        lines.append("#, " + ", ".join(flags))
-    lang = formatdirs.language(m.flags)
-    wrap = "no-wrap" not in m.flags
+    lines = [f"# {c}" if c else "#" for c in m.translator_comments] if m.translator_comments else []
+    if m.extracted_comments:
+        lines += [f"#. {c}" if c else "#." for c in m.extracted_comments]
+    if m.references:
+        lines += _references(m.references)
+    lang, wrap = None, True
+    if m.flags:
+        flags, lang, wrap = _flag_line(m.flags, m.obsolete, bool(_first_msgstr(m)))
+        if flags:
+            lines.append(flags)
     prefix = "#~ " if m.obsolete else ""
-    prev = "#~| " if m.obsolete else "#| "
-    for keyword, value in (("msgctxt", m.previous_msgctxt), ("msgid", m.previous_msgid),
-                           ("msgid_plural", m.previous_msgid_plural)):
-        if value is not None:
-            lines += _wrap(prev, keyword, value, lang, wrap)
+    if m.previous_msgid is not None or m.previous_msgctxt is not None or m.previous_msgid_plural is not None:
+        prev = "#~| " if m.obsolete else "#| "
+        for keyword, value in (("msgctxt", m.previous_msgctxt), ("msgid", m.previous_msgid),
+                               ("msgid_plural", m.previous_msgid_plural)):
+            if value is not None:
+                lines += _field(prev, keyword, value, lang, wrap)
     if m.msgctxt is not None:
-        lines += _wrap(prefix, "msgctxt", m.msgctxt, lang, wrap)
-    lines += _wrap(prefix, "msgid", m.msgid, lang, wrap)
+        lines += _field(prefix, "msgctxt", m.msgctxt, lang, wrap)
+    lines += _field(prefix, "msgid", m.msgid, lang, wrap)
     if m.msgid_plural is not None:
-        lines += _wrap(prefix, "msgid_plural", m.msgid_plural, lang, wrap)
+        lines += _field(prefix, "msgid_plural", m.msgid_plural, lang, wrap)
         for i, s in enumerate(m.msgstr_plural):
-            lines += _wrap(prefix, f"msgstr[{i}]", s, lang, wrap)
+            lines += _field(prefix, f"msgstr[{i}]", s, lang, wrap)
     else:
-        lines += _wrap(prefix, "msgstr", m.msgstr, lang, wrap)
-    return "\n".join(lines) + "\n"
+        lines += _field(prefix, "msgstr", m.msgstr, lang, wrap)
+    lines.append("")
+    return "\n".join(lines)
 
 
 def _first_msgstr(m: Message) -> str:
@@ -356,19 +519,35 @@ def _first_msgstr(m: Message) -> str:
 def gnu_flags(m: Message) -> tuple[str, ...]:
     """The flags GNU writes, in its order: fuzzy (only on a translated entry), the format flags in
     gettext's order of languages, the range, no-wrap. Flags GNU does not know are not written."""
+    return _gnu_flags(m.flags, m.obsolete, bool(_first_msgstr(m)))
+
+
+@lru_cache(maxsize=1024)  # a catalog holds a few combinations of flags
+def _gnu_flags(flags: tuple[str, ...], obsolete: bool, translated: bool) -> tuple[str, ...]:
     formats: dict[str, str] = {}
-    for flag in m.flags:
+    for flag in flags:
         name = flag.removeprefix("no-").removeprefix("possible-")
         if name.endswith("-format") and name[:-7] in formatdirs.LANGUAGES:
             formats[name[:-7]] = flag.replace("possible-", "")
-    ranges = [f for f in m.flags if f.startswith("range: ")] if not m.obsolete else []
-    written = ["fuzzy"] if "fuzzy" in m.flags and _first_msgstr(m) else []
+    ranges = [f for f in flags if f.startswith("range: ")] if not obsolete else []
+    written = ["fuzzy"] if "fuzzy" in flags and translated else []
     written += [formats[name] for name in formatdirs.LANGUAGES if name in formats]
-    written += ranges[-1:] + (["no-wrap"] if "no-wrap" in m.flags else [])
+    written += ranges[-1:] + (["no-wrap"] if "no-wrap" in flags else [])
     return tuple(written)
 
 
+@lru_cache(maxsize=1024)
+def _flag_line(flags: tuple[str, ...], obsolete: bool, translated: bool) -> tuple[str, str | None, bool]:
+    """The "#," line GNU writes ("" for none), the format language whose directives stay whole, and
+    whether the strings are wrapped."""
+    written = _gnu_flags(flags, obsolete, translated)
+    return ("#, " + ", ".join(written) if written else ""), formatdirs.language(flags), "no-wrap" not in flags
+
+
 def _references(refs: tuple[str, ...]) -> list[str]:
+    line = "#: " + " ".join(refs)
+    if len(line) <= PAGE_WIDTH and (len(refs) == 1 or len(set(refs)) == len(refs)):
+        return [line]  # what the loop below gives when all fit on one line
     lines: list[str] = []
     current = "#:"
     for ref in dict.fromkeys(refs):  # GNU writes a repeated position once
@@ -382,10 +561,35 @@ def _references(refs: tuple[str, ...]) -> list[str]:
 
 
 def escape(text: str) -> str:
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+    return text.translate(_ESCAPE_TABLE) if _ESCAPE_RE.search(text) else text
 
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _NO_WRAP = 1 << 30
+# Characters for which a string's width may not be its length: wide East Asian ones (2 columns), and
+# the line and paragraph separators (a mandatory break). Every other character takes 0 or 1 column.
+_NOT_ONE_COLUMN = re.compile("[\x85\u1100-\U0010ffff]")
+
+
+def _width_bound(escaped: str) -> int:
+    """At least the columns libunistring gives `escaped` (its length unless wide characters may be in
+    it); a string a line holds whole is never broken."""
+    if escaped.isascii() or not _NOT_ONE_COLUMN.search(escaped):
+        return len(escaped)
+    if "\x85" in escaped or "\u2028" in escaped or "\u2029" in escaped:
+        return _NO_WRAP
+    return 2 * len(escaped)
+
+
+def _field(prefix: str, keyword: str, value: str, lang: str | None, wrap: bool) -> tuple[str, ...]:
+    """The lines of one keyword and its string: on one line when it fits (no newline but a final one),
+    else as GNU's writer breaks it."""
+    newline = value.find("\n")
+    if newline < 0 or newline == len(value) - 1:
+        escaped = escape(value)
+        if not wrap or len(prefix) + len(keyword) + 3 + _width_bound(escaped) <= PAGE_WIDTH:
+            return (f'{prefix}{keyword} "{escaped}"',)
+    return _wrap(prefix, keyword, value, lang, wrap)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -393,34 +597,36 @@ def _wrap(prefix: str, keyword: str, value: str, lang: str | None = None, wrap: 
     """The lines of one keyword and its string, as GNU's writer lays them out. Cached: every locale's
     catalog of a page repeats the template's msgids and contexts."""
     head = f"{prefix}{keyword} "
-    if value.isascii() and "\n" not in value[:-1]:
-        escaped = escape(value)
-        if not wrap or len(head) + len(escaped) + 2 <= PAGE_WIDTH:
-            return (f'{head}"{escaped}"',)
     inner = formatdirs.inner(value, lang)
     width = (PAGE_WIDTH if wrap else _NO_WRAP) - 1 - (len(prefix) + 1)
     portions = _portions(value)
     lines: list[str] = []
     offset = 0
     for index, portion in enumerate(portions):
-        escaped, prohibited = _escaped(portion, offset, inner)
-        offset += len(portion)
+        escaped = escape(portion)
         start = len(keyword) + 1 if index == 0 else 0
-        cuts = _breaks(escaped, prohibited, width, start)
-        if index == 0 and escaped and (len(portions) > 1 or start > width or cuts):
+        if index == 0 and escaped and (len(portions) > 1 or start > width):
             lines.append(f'{head}""')
             start = 0
+        if start + _width_bound(escaped) <= width:
+            cuts: list[int] = []
+        else:
+            prohibited = _prohibited(portion, escaped, offset, inner)
             cuts = _breaks(escaped, prohibited, width, start)
+            if start and cuts:
+                lines.append(f'{head}""')
+                start = 0
+                cuts = _breaks(escaped, prohibited, width, start)
+        offset += len(portion)
         pieces = [escaped[a:b] for a, b in zip([0, *cuts], [*cuts, len(escaped)], strict=True)]
         lead = head if index == 0 and start else prefix
         lines += [f'{lead if i == 0 else prefix}"{piece}"' for i, piece in enumerate(pieces)]
     return tuple(lines)
 
 
-def _escaped(portion: str, offset: int, inner: frozenset[int]) -> tuple[str, frozenset[int]]:
-    """The portion escaped, and the offsets (in the escaped text) before which no break may fall:
-    inside an escape, inside a format directive, and before the escaped newline that ends it."""
-    escaped = escape(portion)
+def _prohibited(portion: str, escaped: str, offset: int, inner: frozenset[int]) -> frozenset[int]:
+    """The offsets (in the escaped text) before which no break may fall: inside an escape, inside a
+    format directive, and before the escaped newline that ends the portion."""
     prohibited = {m.start() + 1 for m in _ESCAPED_CHAR.finditer(escaped)}
     if inner:
         shift = _offsets(portion, escaped) if len(escaped) != len(portion) else None
@@ -429,7 +635,7 @@ def _escaped(portion: str, offset: int, inner: frozenset[int]) -> tuple[str, fro
                 prohibited.add(shift[i] if shift else i)
     if portion.endswith("\n"):
         prohibited.add(len(escaped) - 2)
-    return escaped, frozenset(prohibited)
+    return frozenset(prohibited)
 
 
 _ESCAPED_CHAR = re.compile(r"\\.")
