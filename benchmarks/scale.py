@@ -280,12 +280,12 @@ def translated_rows(scratch: Path, pages: int, locales: list[str], targets: dict
     rows: list[Row] = []
     root = translated_project(scratch / f"t{pages}", pages, locales)
     seconds, _, peak = snakemake(root, memory=True)
-    live = published(root)
+    live, versions = published(root), pages * (len(locales) + 1)  # the English pages too
     met = seconds <= targets["cold"] and (memory_target is None or peak <= memory_target * 2**20)
     rows.append((f"translated catalogs, {size}: cold build", f"{seconds:.1f} s",
-                 f"peak memory {peak / 2**20:.0f} MB (all processes); {live:,} of {pages * len(locales):,} versions"
-                 " published", f"≤ {targets['cold']:.0f} s" + (f", ≤ {memory_target} MB" if memory_target else ""),
-                 met and live == pages * len(locales)))
+                 f"peak memory {peak / 2**20:.0f} MB (all processes); {live:,} of {versions:,} versions published",
+                 f"≤ {targets['cold']:.0f} s" + (f", ≤ {memory_target} MB" if memory_target else ""),
+                 met and live == versions))
 
     before = stamps(root)
     for page in (root / "source").glob("*.txt"):  # a line every page holds, as a shared disclaimer is
@@ -294,8 +294,8 @@ def translated_rows(scratch: Path, pages: int, locales: list[str], targets: dict
     touched = changed(before, stamps(root))
     equal = same_as_cold(root, scratch) if pages <= 200 else None
     rows.append((f"translated catalogs, {size}: a sentence on every page edited", f"{seconds:.1f} s",
-                 f"{len(touched):,} files changed; {published(root):,} versions still published (the edited entry"
-                 f" is fuzzy){'' if equal is None else f'; same bytes as a cold build: {equal}'}",
+                 f"{len(touched):,} files changed; {published(root):,} versions published (English; the edited"
+                 f" entry is a fuzzy draft in every catalog){_same(equal)}",
                  f"≤ {targets['edit']:.0f} s", seconds <= targets["edit"] and equal is not False))
 
     delivered = locales[0]
@@ -308,17 +308,21 @@ def translated_rows(scratch: Path, pages: int, locales: list[str], targets: dict
     touched = changed(before, stamps(root))
     equal = same_as_cold(root, scratch) if pages <= 200 else None
     rows.append((f"translated catalogs, {size}: an agency delivers every catalog of `{delivered}` at once",
-                 f"{seconds:.1f} s", f"{len(touched):,} files changed{'' if equal is None else f'; same bytes as a cold build: {equal}'}",
+                 f"{seconds:.1f} s", f"{len(touched):,} files changed{_same(equal)}",
                  f"≤ {targets['agency']:.0f} s", seconds <= targets["agency"] and equal is not False))
     return rows
+
+
+def _same(equal: bool | None) -> str:
+    return "" if equal is None else f"; same bytes as a cold build: {equal}"
 
 
 def memory_rows(scratch: Path, pages: int, locales: list[str], target: float) -> list[Row]:
     """Catalogs 80 % reviewed, 20 % empty: a cold build drafts the empty entries from translation memory."""
     root = translated_project(scratch / f"m{pages}", pages, locales, share=0.8)
     seconds, _, peak = snakemake(root, memory=True)
-    drafted = sum(int(n) for n in re.findall(r"drafted (\d+) entries from translation memory",
-                                             "".join(p.read_text("utf-8") for p in (root / "output" / "logs").rglob("*.log"))))
+    logs = "".join(p.read_text("utf-8") for p in (root / "output" / "logs").rglob("*.log"))
+    drafted = sum(int(n) for n in re.findall(r"drafted (\d+) entries from translation memory", logs))
     rows: list[Row] = [(f"{pages:,} × {len(locales)}, catalogs 80 % reviewed, 20 % empty: cold build, translation"
                         " memory on", f"{seconds:.1f} s", f"{drafted:,} entries drafted from translation memory; peak"
                         f" memory {peak / 2**20:.0f} MB", f"≤ {target:.0f} s", seconds <= target and drafted > 0)]
@@ -338,7 +342,8 @@ def main() -> int:
         big = make_project(scratch / "p1000", 1000, LOCALES8)
         seconds, _, peak = snakemake(big, memory=True)
         rows.append(("cold, 1,000 pages × 8 locales, empty catalogs", f"{seconds:.1f} s", f"peak memory"
-                     f" {peak / 2**20:.0f} MB (all processes)", "≤ 60 s, ≤ 500 MB", seconds <= 60 and peak <= 500 * 2**20))
+                     f" {peak / 2**20:.0f} MB (all processes)", "≤ 60 s, ≤ 500 MB",
+                     seconds <= 60 and peak <= 500 * 2**20))
         shutil.rmtree(big, ignore_errors=True)
         rows += translated_rows(scratch, 1000, SCRIPTS8, {"cold": 30, "edit": 20, "agency": 30}, 600)
         rows += memory_rows(scratch, 1000, SCRIPTS8, 60)

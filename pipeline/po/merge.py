@@ -79,27 +79,24 @@ def _with_forms(t: Message, forms: int) -> Message:
 
 
 def _carry(t: Message, old: Message, forms: int) -> Message:
-    """The template's message with the translator's state from `old`: translation, fuzzy flag, comments."""
-    result = replace(
-        t,
-        flags=tuple(f for f in t.flags if f != "fuzzy"),
-        translator_comments=old.translator_comments,
-        previous_msgctxt=old.previous_msgctxt if old.fuzzy else None,
-        previous_msgid=old.previous_msgid if old.fuzzy else None,
-        previous_msgid_plural=old.previous_msgid_plural if old.fuzzy else None,
-    )
+    """The template's message with the translator's state from `old`: translation, fuzzy flag, comments.
+    (One `replace` per message: a cold update of 1,000 pages carries about 75,000 of them.)"""
     fuzzy = old.fuzzy
+    previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural) if fuzzy else (None, None, None)
+    msgstr, plural = t.msgstr, t.msgstr_plural
     if t.msgid_plural is None:
-        result = replace(result, msgstr=old.msgstr if old.msgid_plural is None else _form0(old))
+        msgstr = old.msgstr if old.msgid_plural is None else _form0(old)
     elif old.msgid_plural is None:
-        result = replace(result, msgstr_plural=(old.msgstr,) * forms)
+        plural = (old.msgstr,) * forms
     else:
-        result = replace(result, msgstr_plural=old.msgstr_plural)
+        plural = old.msgstr_plural
     if old.msgid_plural != t.msgid_plural and old.translated:  # the plural changed, or the kind of entry
         fuzzy = True
-        result = replace(result, previous_msgctxt=old.msgctxt, previous_msgid=old.msgid,
-                         previous_msgid_plural=old.msgid_plural)
-    return result.with_fuzzy(fuzzy)
+        previous = (old.msgctxt, old.msgid, old.msgid_plural)
+    flags = tuple(f for f in t.flags if f != "fuzzy")
+    return replace(t, flags=("fuzzy",) + flags if fuzzy else flags, translator_comments=old.translator_comments,
+                   msgstr=msgstr, msgstr_plural=plural, previous_msgctxt=previous[0], previous_msgid=previous[1],
+                   previous_msgid_plural=previous[2])
 
 
 def _form0(m: Message) -> str:
