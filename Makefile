@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := gettext apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es \
                 apertium-es-pt apertium-spa-ita chromium
 
-.PHONY: all test setup system-deps lint check bench clean
+.PHONY: all test setup system-deps lint check bench serve clean
 
 all: setup
 	$(BIN)/snakemake all
@@ -46,6 +46,10 @@ lint: setup
 
 check: setup
 	$(BIN)/snakemake check
+
+# Previews, site and report on http://127.0.0.1:8000/, rebuilt and reloaded on every save (PORT=8001 make serve)
+serve: setup
+	$(BIN)/clinic-l10n serve --port $(or $(PORT),8000)
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -85,20 +85,26 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
             pages[name] = prev
             record.kept(project.root / f for f in files)
             continue
+        # Only the files whose own inputs changed: a saved catalog re-renders that locale's preview (and
+        # its published page), not the page in every locale.
+        parts = _parts(project, settings, current, extract[name]["source"], links, status)
+        done = prev.get("parts", {})
+        redo = {f for f, part in parts.items() if done.get(f) != part or not (project.root / f).is_file()}
         try:
-            _render_page(project, settings, name, extract[name]["source"], links, status)
-            pages[name] = {"key": key, "files": files}
-            record.wrote(*(project.root / f for f in files))
+            _render_page(project, settings, name, extract[name]["source"], links, status, redo)
+            pages[name] = {"key": key, "files": files, "parts": parts}
+            record.wrote(*(project.root / f for f in files if f in redo))
+            record.kept(project.root / f for f in files if f not in redo)
         except CatalogChanged as err:  # saved during this run: rendered from the checked bytes next run
             log.info("%s", err)
             complete = False
             if prev:
-                pages[name] = {**prev, "key": None}
+                pages[name] = {**prev, "key": None, "parts": {}}
                 record.kept(project.root / f for f in prev.get("files", []))
         except PipelineError as err:  # not in a manifest: the job prints it, and fails (see cli)
             report(err, errors, printed=True)
             if prev:
-                pages[name] = prev  # its last build stays online until it can be written again
+                pages[name] = {**prev, "parts": {}}  # its last build stays online until it can be written again
                 record.kept(project.root / f for f in prev.get("files", []))
     _remove_stale(project, old, pages)
     # After an error (a full disk, say) the next run takes the full path again: no "inputs" to match.
@@ -109,8 +115,25 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     return errors
 
 
+def _parts(project: Project, settings: Settings, current: str, source: str, links: list[Link],
+           status: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Each file of a page with the key of what it is made from: a published page, from the source, the
+    page's published versions (its language switcher and hreflang links) and its own catalog; a preview,
+    from the source, the page's slug and its locale's catalog and state."""
+    versions = [(v.locale.gettext, v.slug) for v in links]
+    parts = {project.relative(project.page_file(v.locale.url_segment, v.slug)):
+             key_of(current, source, versions, status.get(v.locale.gettext, {}).get("own")) for v in links}
+    for loc in settings.locales:
+        info = status.get(loc.gettext)
+        if info is not None:
+            file = project.relative(project.preview_file(loc.url_segment, links[0].slug))
+            parts[file] = key_of(current, source, links[0].slug, info.get("own"), info.get("published"),
+                                 info.get("reasons"))
+    return parts
+
+
 def _render_page(project: Project, settings: Settings, name: str, source_digest: str, links: list[Link],
-                 status: dict[str, dict[str, Any]]) -> None:
+                 status: dict[str, dict[str, Any]], redo: set[str]) -> None:
     """Render from exactly what was checked: the source page whose digest the extract job recorded and
     each catalog in the version the update job decided on (CatalogChanged if either changed since)."""
     from pipeline.catalogs import catalogcache
@@ -127,9 +150,15 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
     if data is None or fsio.digest(data)[:24] != source_digest:
         raise CatalogChanged("changed since its template was made; the next run builds it", project.relative(source))
     page = parse_page(data, project.relative(source), name)
+    site = {link.locale.gettext for link in links
+            if project.relative(project.page_file(link.locale.url_segment, link.slug)) in redo}
+    previews = {loc.gettext for loc in settings.locales
+                if project.relative(project.preview_file(loc.url_segment, links[0].slug)) in redo}
     parsed = {code: catalogcache.load_checked(project, project.catalog(code, name), info["catalog"]).by_key()
-              for code, info in status.items()}
+              for code, info in status.items() if code in site | previews}
     for link in links:
+        if link.locale.gettext not in site:
+            continue
         localised = page
         if link.locale != settings.source_locale:
             where = project.relative(project.catalog(link.locale.gettext, name))
@@ -138,7 +167,7 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
         fsio.write_text(project.page_file(link.locale.url_segment, link.slug), html)
     for locale in settings.locales:
         translations = parsed.get(locale.gettext)
-        if translations is None:
+        if translations is None or locale.gettext not in previews:
             continue
         marks: dict[tuple[int, str], str] = {}
         info = status.get(locale.gettext, {})

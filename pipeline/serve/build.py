@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -46,7 +47,7 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    ran: tuple[str, ...]  # the jobs that ran
+    ran: tuple[str, ...]  # the jobs that ran, with how long each took ("update-1 412 ms")
     errors: tuple[str, ...]  # the errors that stand (output/.state/problems.txt), or the configuration's
     summary: str
 
@@ -58,6 +59,7 @@ class Builder:
         self.project = project
         self.settings: Settings | None = None
         self.config_error: str | None = None
+        self.swept = False  # the generated folders hold only what jobs wrote: checked at the first build
 
     def start(self) -> None:
         """Once, holding the run lock: what the Snakefile's housekeeping does before a run."""
@@ -75,6 +77,8 @@ class Builder:
         compile_code()
 
     def build(self, config_changed: bool = False) -> Outcome:
+        if config_changed:
+            self.swept = False  # a lower render_shards leaves files no job owns any more
         if self.settings is None or config_changed:
             if not self._load_settings():
                 return Outcome((), (as_error(self.config_error or ""),), "")
@@ -83,15 +87,18 @@ class Builder:
         settings = self.settings
         assert settings is not None
         jobs = self.jobs()
-        reopen_stale(self.project, self.project.job_records(len(settings.locale_groups()), settings.render_shards))
+        records = self.project.job_records(len(settings.locale_groups()), settings.render_shards)
+        reopen_stale(self.project, records, sweep=not self.swept)
+        self.swept = True
         before = {path: _digest(path) for job in jobs for path in job.outputs}
         ran = []
         for job in jobs:
             missing = any(not path.exists() for path in job.outputs)
             changed = any(_digest(path) != before.get(path) for path in job.inputs)
             if missing or changed or config_changed or _older_than_inputs(job):
+                start = time.perf_counter()
                 self._run(job)
-                ran.append(job.name)
+                ran.append(f"{job.name} {(time.perf_counter() - start) * 1000:.0f} ms")
             _not_older_than_inputs(job)
         self._verdict()
         problems = fsio.read_bytes(self.project.problems) or b""
