@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # gettext: msgfmt/msgcat (oracles, and formatting of rare scripts); apertium*: offline MT;
-# chromium: browser tests of the pages people look at.
+# chromium: browser tests of the pages people look at; munge slurm*: the one-node SLURM cluster of
+# tests/test_cluster.py (daemons started by the test itself, in a temporary folder).
 APT_PACKAGES := gettext apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es \
-                apertium-es-pt apertium-spa-ita chromium
+                apertium-es-pt apertium-spa-ita chromium munge slurmctld slurmd slurm-client
 
 .PHONY: all test setup system-deps lint check bench serve clean
 
