@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.po.catalog import Catalog, Message
 from pipeline.po.merge import merge
 
@@ -104,3 +107,40 @@ def test_fuzzy_match_uses_gnu_similarity_and_may_draft_from_a_translation_in_use
     after = template("Permalink to this definition", "Permalink to this definitions")
     kept, draft = merge(after, before)
     assert kept.msgstr == draft.msgstr and draft.fuzzy and not kept.fuzzy
+
+
+def _reference_best_match(text, candidates, threshold):
+    """best_match as it was written first: difflib's bounds, a Python LCS table."""
+    from difflib import SequenceMatcher
+
+    def lcs(a, b):
+        row = [0] * (len(b) + 1)
+        for ca in a:
+            prev = 0
+            for j, cb in enumerate(b, 1):
+                prev, row[j] = row[j], prev + 1 if ca == cb else max(row[j], row[j - 1])
+        return row[-1]
+
+    best, best_ratio = None, threshold
+    for c in candidates:
+        matcher = SequenceMatcher(None, text, c.msgid, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        grams = {text[i:i + 4] for i in range(len(text) - 3)}
+        if not grams & {c.msgid[i:i + 4] for i in range(len(c.msgid) - 3)}:
+            continue
+        ratio = 1.0 if not text and not c.msgid else 2 * lcs(text, c.msgid) / (len(text) + len(c.msgid))
+        if ratio > best_ratio:
+            best, best_ratio = c, ratio
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="abcd éü", max_size=14), others=st.lists(st.text(alphabet="abcd éü", max_size=14),
+                                                                     max_size=12),
+       threshold=st.sampled_from([0.3, 0.6, 0.8]))
+def test_merge_best_match_equals_the_difflib_and_lcs_table_reference(text, others, threshold):
+    from pipeline.po.merge import best_match
+
+    candidates = [Message(o) for o in others]
+    assert best_match(text, candidates, threshold) is _reference_best_match(text, candidates, threshold)

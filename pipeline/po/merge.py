@@ -17,8 +17,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pipeline.po.catalog import Catalog, Key, Message
@@ -130,15 +130,30 @@ def best_match(text: str, candidates: list[Message], threshold: float) -> Messag
     lengths."""
     best, best_ratio = None, threshold
     for c in candidates:
-        matcher = SequenceMatcher(None, text, c.msgid, autojunk=False)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue  # both bound the similarity from above
+        total = len(text) + len(c.msgid)
+        if _ratio(min(len(text), len(c.msgid)), total) < best_ratio \
+                or _ratio(_common_characters(text, c.msgid), total) < best_ratio:
+            continue  # both bound the similarity from above (difflib's real_quick_ratio and quick_ratio)
         if not _four_grams(text) & _four_grams(c.msgid):
             continue  # msgmerge's index only offers candidates that share a sequence of four characters
         ratio = similarity(text, c.msgid)
         if ratio > best_ratio:
             best, best_ratio = c, ratio
     return best
+
+
+def _ratio(matches: int, length: int) -> float:
+    return 2.0 * matches / length if length else 1.0
+
+
+def _common_characters(a: str, b: str) -> int:
+    """How many characters the two texts have in common, counted with repeats (difflib's quick_ratio)."""
+    return sum((_characters(a) & _characters(b)).values())
+
+
+@lru_cache(maxsize=1 << 14)
+def _characters(text: str) -> Counter[str]:
+    return Counter(text)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -153,14 +168,7 @@ def similarity(a: str, b: str) -> float:
 
 
 def _lcs_length(a: str, b: str) -> int:
-    """Length of the longest common subsequence, bit-parallel (Hyyrö 2004): one big-integer step per
-    character of `a` instead of a row of a table."""
-    masks: dict[str, int] = {}
-    for i, char in enumerate(b):
-        masks[char] = masks.get(char, 0) | (1 << i)
-    full = (1 << len(b)) - 1
-    v = full
-    for char in a:
-        u = v & masks.get(char, 0)
-        v = ((v + u) | (v - u)) & full
-    return len(b) - v.bit_count()
+    """Length of the longest common subsequence (rapidfuzz's bit-parallel LCS, in C)."""
+    from rapidfuzz.distance import LCSseq
+
+    return int(LCSseq.similarity(a, b))
