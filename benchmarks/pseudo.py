@@ -13,9 +13,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.catalog import Catalog
-from pipeline.pofile import format_po, read_po
-from pipeline.protect import mask, protected_pattern
+from pipeline.drafts.masks import mask, protected_pattern
+from pipeline.po.catalog import Catalog
+from pipeline.po.pofile import format_po, read_po
 from pipeline.quantities import WORD_UNITS
 
 PATTERN = protected_pattern(["IV", "CBT", "ACT", "ECG", "GP", "NHS"])

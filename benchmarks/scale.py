@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import ROOT, make_project  # noqa: E402
 from pseudo import fill_catalogs  # noqa: E402
 
-from pipeline.pofile import write_po  # noqa: E402
+from pipeline.po.pofile import write_po  # noqa: E402
 
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
 LOCALES6 = ["es", "fr", "de", "it", "pt_BR", "ar"]
@@ -203,9 +203,9 @@ def changed(before: dict[str, int], after: dict[str, int]) -> set[str]:
 def translated_project(folder: Path, pages: int, locales: list[str], share: float = 1.0) -> Path:
     """A project whose catalogs hold reviewed pseudo-translations (`share` of each page's entries; the
     rest empty), made from the templates by the pipeline's own merge, with nothing built yet."""
+    from pipeline.catalogs.refresh import updated
     from pipeline.locales import SiteLocale
-    from pipeline.pofile import read_po
-    from pipeline.update import updated
+    from pipeline.po.pofile import read_po
 
     root = make_project(folder, pages, locales)
     result = subprocess.run([SNAKEMAKE, "extract", "--cores", "1"], cwd=root, env=ENV, capture_output=True, text=True)
@@ -214,7 +214,7 @@ def translated_project(folder: Path, pages: int, locales: list[str], share: floa
     for locale in locales:
         folder = root / "locales" / locale / "LC_MESSAGES"
         folder.mkdir(parents=True, exist_ok=True)
-        for pot in sorted((root / "locales" / "templates").glob("*.pot")):
+        for pot in sorted((root / "locales" / "templates" / "LC_MESSAGES").glob("*.pot")):
             (folder / f"{pot.stem}.po").write_text(write_po(updated(read_po(pot.read_bytes(), str(pot)), None,
                                                                     SiteLocale.parse(locale))), "utf-8")
     fill_catalogs(root, locales, share)

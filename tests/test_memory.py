@@ -8,8 +8,8 @@ from difflib import SequenceMatcher
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.catalog import Catalog, Message
-from pipeline.memory import Match, Memory
+from pipeline.drafts.memory import Match, Memory
+from pipeline.po.catalog import Catalog, Message
 
 
 def brute_force_near(memory: Memory, key, page: str, threshold: float) -> Match | None:

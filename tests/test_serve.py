@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 from conftest import CHROMIUM_FLAGS, snakemake, snakemake_env
 
-from pipeline.pofile import read_po, write_po
+from pipeline.po.pofile import read_po, write_po
 
 PAGE = "iv-ketamine-infusion"
 
@@ -119,7 +119,8 @@ def test_serve_rebuilds_a_saved_catalog_then_snakemake_all_changes_no_file(serve
     source.write_text(source.read_text("utf-8").replace("Headache", "Headache or migraine", 1), "utf-8")
     event = served.wait_event(2)
     assert f"/preview/de/{PAGE}/" in event["changed"]
-    assert "Headache or migraine" in (root / "locales" / "templates" / f"{PAGE}.pot").read_text("utf-8")
+    template = root / "locales" / "templates" / "LC_MESSAGES" / f"{PAGE}.pot"
+    assert "Headache or migraine" in template.read_text("utf-8")
     served.stop()
 
     before = tree(root)
@@ -183,7 +184,7 @@ def test_serve_survives_a_broken_catalog_and_shows_its_error_until_it_is_fixed(s
 
 
 def test_serve_refuses_to_start_while_a_run_holds_the_project(project):
-    from pipeline.runlock import claim
+    from pipeline.runtime import claim
 
     first = Served(project)
     try:
