@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # gettext: msgfmt/msgcat (oracles, and formatting of rare scripts); apertium*: offline MT;
-# chromium: browser tests of the pages people look at.
+# chromium: browser tests of the pages people look at; munge slurm*: the one-node SLURM cluster of
+# tests/test_cluster.py (daemons started by the test itself, in a temporary folder).
 APT_PACKAGES := gettext apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es \
-                apertium-es-pt apertium-spa-ita chromium
+                apertium-es-pt apertium-spa-ita chromium munge slurmctld slurmd slurm-client
 
-.PHONY: all test setup system-deps lint check bench clean
+.PHONY: all test setup system-deps lint check bench serve clean
 
 all: setup
 	$(BIN)/snakemake all
@@ -46,6 +47,10 @@ lint: setup
 
 check: setup
 	$(BIN)/snakemake check
+
+# Previews, site and report on http://127.0.0.1:8000/, rebuilt and reloaded on every save (PORT=8001 make serve)
+serve: setup
+	$(BIN)/clinic-l10n serve --port $(or $(PORT),8000)
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

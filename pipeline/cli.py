@@ -14,6 +14,7 @@
     clinic-l10n explain source/x.txt     how a copy deck reads: each line's role, section and segment
     clinic-l10n sign CATALOG --reviewer "Name <email>"
                                          a clinical reviewer's sign-off of a catalog's reviewed text
+    clinic-l10n serve [--port 8000]      previews, site and report on 127.0.0.1, rebuilt and reloaded on save
 
 Every command takes --root (the project folder, default: the current one) and --log FILE.
 Errors print as ``path:line: error: message`` and exit 1; a bug prints a traceback.
@@ -61,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     sign.add_argument("catalog", type=Path, help="locales/<locale>/LC_MESSAGES/<page>.po")
     sign.add_argument("--reviewer", required=True, help='"Name <email>" of the clinical reviewer')
     sign.add_argument("--date", help="YYYY-MM-DD (default: today, UTC)")
+    serve = commands.add_parser("serve", help="serve previews, site and report; rebuild and reload on every save")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (default 8000; 0 picks a free one)")
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    serve.add_argument("--interval", type=float, default=0.1, help="seconds between looks at the files (default 0.1)")
     return parser
 
 
@@ -94,6 +99,14 @@ def _run(args: argparse.Namespace) -> int:
     project = Project(args.root.resolve())
     if args.command == "sign":
         return _sign(project, args.catalog, args.reviewer, args.date)
+    if args.command == "serve":
+        from pipeline.runtime import RunLockError
+        from pipeline.serve.server import serve
+
+        try:
+            return serve(project, args.bind, args.port, args.interval)
+        except (RunLockError, OSError) as err:
+            raise PipelineError(f"serve: {err}") from None
     if args.command == "render":
         from pipeline.jobs.render import is_current
 

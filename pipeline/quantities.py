@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Canonical unit -> its spellings in the source and the target locales. Symbol units travel with
 # their number inside a machine-translation mask; word units (time) are the engine's to translate.
@@ -125,6 +126,11 @@ def read_number(raw: str, decimal: str, group: str) -> float | None:
 def quantities(text: str, decimal: str, group: str) -> list[Quantity]:
     """Every quantity of `text` in order (contacts left out: they are protected text, not numbers).
     A range's first end takes the unit of the second: `2–3 mg` is 2 mg and 3 mg."""
+    return list(_quantities(text, decimal, group))
+
+
+@lru_cache(maxsize=1 << 16)  # a source text is read once per locale, and QA reads every entry of every catalog
+def _quantities(text: str, decimal: str, group: str) -> tuple[Quantity, ...]:
     plain = without_contacts(text)
     found = []
     for match in QUANTITY.finditer(plain):
@@ -133,9 +139,10 @@ def quantities(text: str, decimal: str, group: str) -> list[Quantity]:
             raw = match.group(part)
             if raw is not None:
                 found.append(Quantity(raw, read_number(raw, decimal, group), _unit(unit), match.start(part)))
-    return found
+    return tuple(found)
 
 
+@lru_cache(maxsize=1 << 16)
 def without_contacts(text: str) -> str:
     """`text` with its phone numbers, e-mail addresses and URLs blanked out (same length)."""
     return _CONTACT.sub(lambda m: " " * len(m.group(0)), text)

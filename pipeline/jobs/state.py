@@ -35,7 +35,7 @@ def save(path: Path, manifest: Manifest) -> None:
     _set_aside(path).unlink(missing_ok=True)  # see reopen_stale
 
 
-def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
+def reopen_stale(project: Project, jobs: dict[Path, Path], sweep: bool = True) -> list[Path]:
     """Set aside the manifest (a job's Snakemake output) of every job whose ledger no longer matches
     today's files (see ledger.py), so Snakemake runs that job again: an input with other bytes, a
     new or removed file in a folder it lists, or a file it wrote that is missing or was edited (such
@@ -44,14 +44,16 @@ def reopen_stale(project: Project, jobs: dict[Path, Path]) -> list[Path]:
 
     (Ageing the manifest would not do: Snakemake skips a job whose newer inputs have the checksums it
     recorded.) The job still reads the set-aside manifest (`previous`): it needs it to
-    remove the files of deleted pages and to skip what did not change."""
+    remove the files of deleted pages and to skip what did not change. `sweep`: also remove what no
+    job wrote from the generated folders (see _sweep; `serve` does it once, as it starts)."""
     stale, written = stale_jobs(project, jobs)
     for manifest, spoiled in stale.items():
         for path in spoiled:
             if project.output in path.parents:
                 _discard(path)
         manifest.replace(_set_aside(manifest))
-    _sweep(project, written)
+    if sweep:
+        _sweep(project, written)
     return list(stale)
 
 

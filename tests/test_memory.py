@@ -1,0 +1,98 @@
+"""Translation memory: the indexed near-match search gives what comparing every pair gives."""
+
+from __future__ import annotations
+
+from collections import Counter
+from difflib import SequenceMatcher
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.drafts.memory import Match, Memory
+from pipeline.po.catalog import Catalog, Message
+
+
+def brute_force_near(memory: Memory, key, page: str, threshold: float) -> Match | None:
+    """The search as it was before the index: every text of the memory against the query."""
+    context, text = key
+    best: Match | None = None
+    for (ctx, source), renderings in memory.entries.items():
+        if ctx != context or source == text:
+            continue
+        shorter, longer = sorted((len(text), len(source)))
+        if longer and 2 * shorter / (shorter + longer) < threshold:
+            continue
+        ratio = SequenceMatcher(None, text, source, autojunk=False).ratio()
+        if ratio < threshold or (best is not None and ratio <= best.ratio):
+            continue
+        counts = +Counter({s: len([p for p in pages if p != page]) for s, pages in renderings.items()})
+        if counts:
+            msgstr = max(sorted(counts), key=lambda s: counts[s])
+            owner = sorted(p for p in renderings[msgstr] if p != page)[0]
+            best = Match(msgstr, owner, source, ratio)
+    return best
+
+
+# Few letters and short words: texts that are near one another, ties between equally near texts,
+# and memories where the nearest text is held only by the asking page.
+WORDS = st.text(alphabet="abcde é", min_size=0, max_size=6) | st.text(alphabet="ab", min_size=1, max_size=8)
+TEXTS = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
+PAGES = st.sampled_from(["p1", "p2", "p3"])
+ENTRY = st.tuples(PAGES, st.sampled_from([None, "heading", ""]), TEXTS, st.sampled_from(["x", "y", "zz"]))
+
+
+def _memory(entries) -> Memory:
+    memory = Memory()
+    for page, ctx, msgid, msgstr in entries:
+        memory.add(page, Catalog(messages=(Message(msgid, msgstr, msgctxt=ctx),)))
+    return memory
+
+
+@settings(max_examples=400, deadline=None)
+@given(entries=st.lists(ENTRY, min_size=0, max_size=40), queries=st.lists(st.tuples(PAGES, ENTRY), max_size=8),
+       threshold=st.sampled_from([0.5, 0.6, 0.75, 0.85, 0.9, 0.95, 1.0]))
+def test_memory_near_index_equals_comparing_every_pair(entries, queries, threshold):
+    memory = _memory(entries)
+    for page, (_, ctx, text, _) in queries:
+        assert memory.near((ctx, text), page, threshold) == brute_force_near(memory, (ctx, text), page, threshold)
+    # a memory read back from its rows (as a later run does) answers the same
+    again = Memory.from_rows(memory.rows())
+    for page, (_, ctx, text, _) in queries:
+        assert again.near((ctx, text), page, threshold) == memory.near((ctx, text), page, threshold)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), threshold=st.sampled_from([0.5, 0.85, 0.95]))
+def test_memory_near_index_equals_comparing_every_pair_on_sentences_that_differ_by_a_number(seed, threshold):
+    """Benchmark-like memories: one sentence per page with its page number, many equally near texts."""
+    import random
+
+    rng = random.Random(seed)
+    sentences = ["Avoid driving for 24 hours after the infusion", "Rest for the remainder of the day",
+                 "Your consultant may advise a course of infusions"]
+    entries = [(f"p{i}", None, f"{rng.choice(sentences)} (ref {rng.randrange(200)}).", f"t{rng.randrange(3)}")
+               for i in range(rng.randrange(1, 60))]
+    memory = _memory(entries)
+    for _ in range(10):
+        text = f"{rng.choice(sentences)} (ref {rng.randrange(200)})."
+        page = f"p{rng.randrange(60)}"
+        assert memory.near((None, text), page, threshold) == brute_force_near(memory, (None, text), page, threshold)
+
+
+def test_memory_near_sees_entries_added_after_a_search():
+    memory = _memory([("p1", None, "Avoid driving for 24 hours", "Evite conducir 24 horas")])
+    assert memory.near((None, "Avoid driving for 48 hours"), "p1", 0.85) is None  # only the asking page holds it
+    memory.add("p2", Catalog(messages=(Message("Avoid driving for 12 hours", "Evite conducir 12 horas"),)))
+    match = memory.near((None, "Avoid driving for 48 hours"), "p1", 0.85)
+    assert match == Match("Evite conducir 12 horas", "p2", "Avoid driving for 12 hours", match.ratio)
+    assert match.ratio > 0.9
+
+
+def test_memory_near_ties_go_to_the_text_held_first_even_when_a_later_one_looks_closer():
+    """difflib's ratio is below the common-subsequence bound for 'aaababa' (0.57 against a bound of 0.71)
+    and equal to it for 'abbbabb' (0.57): the index reads 'aaababa' first, yet the tie goes to the text
+    held first, as comparing every pair in order gives it."""
+    memory = _memory([("p0", None, "abbbabb", "first"), ("p1", None, "aaababa", "second"), ("p2", None, "bbbba", "x")])
+    match = memory.near((None, "bbaaaab"), "p9", 0.5)
+    assert match == brute_force_near(memory, (None, "bbaaaab"), "p9", 0.5)
+    assert (match.msgstr, match.source) == ("first", "abbbabb")
