@@ -6,7 +6,7 @@ from typing import Any
 
 from pipeline import fsio
 from pipeline.catalogs import catalogcache
-from pipeline.catalogs.template import creation_date, generated_here, same_but_date, template_for
+from pipeline.catalogs.template import DATE_FIELD, creation_date, generated_here, same_but_date, template_for
 from pipeline.config import Settings
 from pipeline.copydeck.parse import parse_deck
 from pipeline.errors import PipelineError
@@ -14,7 +14,9 @@ from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.progress import Progress
 from pipeline.jobs.state import log, previous_manifest, report, save_manifest, stamp
 from pipeline.paths import PAGE_NAME, Project
+from pipeline.po.catalog import Catalog
 from pipeline.po.pofile import write_po
+from pipeline.site import interface
 
 
 def run_extract(project: Project, settings: Settings) -> list[str]:
@@ -32,6 +34,11 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
     errors: list[str] = []
     progress = Progress("extract", len(names), "pages", "reading")
     for name in progress.each(names):
+        if name == interface.NAME:
+            problem = (f"{project.relative(project.source(name))}: the name {name!r} is the site's interface"
+                       f" catalog (locales/<locale>/LC_MESSAGES/{name}.po): give the page another file name")
+            report(problem, errors)
+            continue
         if not PAGE_NAME.fullmatch(name):
             problem = (f"{project.relative(project.source(name))}: the file name must be lowercase letters, digits"
                        " and hyphens (at most 151 characters), as it names the page's catalogs and folders")
@@ -61,16 +68,14 @@ def run_extract(project: Project, settings: Settings) -> list[str]:
         for notice in deck.notices:  # guessed readings: printed when the page is read, never fatal
             log.warning("%s", notice)
         page = deck.page
-        template = template_for(page, settings, creation_date())
-        if pot_now is None or not same_but_date(template, catalogcache.load(project, project.template(name), pot_now)):
-            text = write_po(template)
-            fsio.write_text(project.template(name), text)
-            pot_now = text.encode("utf-8")
-            catalogcache.store(project, project.template(name), pot_now, template)
+        pot_now, created = _write_template(project, name, template_for(page, settings, creation_date()), pot_now)
         record.wrote(project.template(name))
-        pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text, "slug_line": page.slug.line}
+        pages[name] = {**entry, "pot": fsio.digest(pot_now)[:24], "slug": page.slug.text, "slug_line": page.slug.line,
+                       "crumbs": [item.text for item in page.breadcrumb], "title": page.title.text,
+                       "description": page.meta_description.text, "lastmod": created}
+    pages[interface.NAME] = _interface(project, settings, old.get(interface.NAME, {}), current, record)
     _check_source_slugs(project, pages, errors)
-    for stale in sorted(set(old) - set(pages)):
+    for stale in sorted(set(old) - set(pages) - {interface.NAME}):
         fsio.remove(project.template(stale), project.root)
     _remove_old_templates(project)
     save_manifest(project.extract_manifest, {"pages": pages})
@@ -87,6 +92,36 @@ def _remove_old_templates(project: Project) -> None:
         data = fsio.read_bytes(pot)
         if data is not None and generated_here(data):
             fsio.remove(pot, project.root)
+
+
+def _write_template(project: Project, name: str, template: Catalog, pot_now: bytes | None) -> tuple[bytes, str]:
+    """Write `name`'s template unless only its date would change; returns its bytes and the date of
+    its content's last change (POT-Creation-Date, YYYY-MM-DD: the sitemap's lastmod of the page)."""
+    old = catalogcache.load(project, project.template(name), pot_now) if pot_now is not None else None
+    if old is None or not same_but_date(template, old):
+        text = write_po(template)
+        fsio.write_text(project.template(name), text)
+        pot_now = text.encode("utf-8")
+        catalogcache.store(project, project.template(name), pot_now, template)
+        old = template
+    return pot_now, (old.field(DATE_FIELD) or "")[:10]
+
+
+def _interface(project: Project, settings: Settings, prev: dict[str, Any], current: str,
+               record: Recorder) -> dict[str, Any]:
+    """locales/templates/site.pot: the interface strings of the templates (see site/interface.py).
+    Made again only when the templates (the code) or the configuration changed."""
+    entry = {"source": fsio.digest(interface.template_sources())[:24], "stamp": current, "interface": True}
+    path = project.template(interface.NAME)
+    pot_now = fsio.read_bytes(path)
+    if all(prev.get(k) == v for k, v in entry.items()) and pot_now is not None \
+            and fsio.digest(pot_now)[:24] == prev.get("pot"):
+        record.wrote(path)
+        return prev
+    template = interface.template_catalog(settings.site_name, settings.source_locale, creation_date())
+    pot_now, created = _write_template(project, interface.NAME, template, pot_now)
+    record.wrote(path)
+    return {**entry, "pot": fsio.digest(pot_now)[:24], "lastmod": created}
 
 
 def _check_source_slugs(project: Project, pages: dict[str, Any], errors: list[str]) -> None:

@@ -11,6 +11,7 @@ from pipeline.errors import CatalogChanged, PipelineError
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.ledger import load as load_ledger
 from pipeline.jobs.progress import Progress
+from pipeline.site import interface
 from pipeline.jobs.state import (
     key_of,
     listed_files,
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from pipeline.config import Settings
     from pipeline.copydeck.model import Link
     from pipeline.copydeck.segments import Segment
+    from pipeline.locales import SiteLocale
+    from pipeline.site.pages import Crumb
 
 
 def is_current(project: Project, shard: int) -> bool:
@@ -50,7 +53,8 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
     states = []
     for manifest in project.locale_manifests():
         pages = load_manifest(manifest).get("pages", {})
-        states.append((manifest.name, sorted((n, e) for n, e in pages.items() if shard_of(n, shards) == shard)))
+        states.append((manifest.name, sorted((n, e) for n, e in pages.items()
+                                             if n == interface.NAME or shard_of(n, shards) == shard)))
     return key_of(stamp(project), extract, states)
 
 
@@ -64,9 +68,13 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     versions = published_versions(settings, extract, states)
     current = stamp(project)
     record = Recorder(project, previous=load_ledger(project.ledger(f"render-{shard}")))
+    interfaces = Interfaces(project, settings, _interface_states(settings, states))
     pages: dict[str, Any] = {}
     errors: list[str] = []
     complete = True
+    # Every page of a locale shows its interface strings and links its breadcrumb to its index pages
+    # when the locale's interface catalog (site.po) is published.
+    ui_key = {code: (s.get("own"), s.get("published")) for code, s in _interface_states(settings, states).items()}
     mine = {name: links for name, links in versions.items() if shard_of(name, settings.render_shards) == shard}
     progress = Progress(f"render shard {shard}", len(mine), "pages", "rendering")
     for name, links in progress.each(list(mine.items())):
@@ -76,7 +84,8 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
         status = {loc.gettext: states[loc.gettext][name] for loc in settings.locales
                   if name in states[loc.gettext] and not states[loc.gettext][name].get("error")}
         key = key_of(current, extract[name]["source"], [(v.locale.gettext, v.slug) for v in links],
-                     {code: (s.get("own"), s.get("published"), s.get("reasons")) for code, s in status.items()})
+                     {code: (s.get("own"), s.get("published"), s.get("reasons")) for code, s in status.items()},
+                     ui_key)
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
         files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
                   if loc.gettext in status]
@@ -86,7 +95,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
             record.kept(project.root / f for f in files)
             continue
         try:
-            _render_page(project, settings, name, extract[name]["source"], links, status)
+            _render_page(project, settings, name, extract[name]["source"], links, status, interfaces)
             pages[name] = {"key": key, "files": files}
             record.wrote(*(project.root / f for f in files))
         except CatalogChanged as err:  # saved during this run: rendered from the checked bytes next run
@@ -109,8 +118,46 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
     return errors
 
 
+def _interface_states(settings: Settings, states: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {loc.gettext: states[loc.gettext].get(interface.NAME, {}) for loc in settings.locales}
+
+
+class Interfaces:
+    """Each locale's interface strings, read once a job from the catalog QA checked (published ones only)."""
+
+    def __init__(self, project: Project, settings: Settings, states: dict[str, dict[str, Any]]) -> None:
+        self.project, self.settings, self.states = project, settings, states
+        self.loaded: dict[str, interface.Interface] = {}
+
+    def published(self, locale: SiteLocale) -> bool:
+        return locale == self.settings.source_locale or bool(self.states.get(locale.gettext, {}).get("published"))
+
+    def of(self, locale: SiteLocale) -> interface.Interface:
+        """`locale`'s interface when published, else the source language's."""
+        if not self.published(locale) or locale == self.settings.source_locale:
+            return interface.Interface(self.settings.source_locale)
+        if locale.gettext not in self.loaded:
+            from .. import catalogcache
+
+            path = self.project.catalog(locale.gettext, interface.NAME)
+            catalog = catalogcache.load_checked(self.project, path, self.states[locale.gettext]["catalog"])
+            self.loaded[locale.gettext] = interface.interface_of(locale, catalog)
+        return self.loaded[locale.gettext]
+
+    def crumbs(self, english: list[str], here: Link) -> list[Crumb]:
+        """Links for a page's breadcrumb: the index pages of its locale (of the source locale while the
+        locale's interface is not published: they exist only then), the last item the page itself."""
+        from ..render import Crumb
+        from ..site.navigation import crumb_paths, index_href
+
+        home = here.locale if self.published(here.locale) else self.settings.source_locale
+        lang = None if home == here.locale else home.bcp47
+        return [Crumb(here.href) if path is None else Crumb(index_href(here.base_url, home.url_segment, path), lang)
+                for path in crumb_paths(english)]
+
+
 def _render_page(project: Project, settings: Settings, name: str, source_digest: str, links: list[Link],
-                 status: dict[str, dict[str, Any]]) -> None:
+                 status: dict[str, dict[str, Any]], interfaces: Interfaces) -> None:
     """Render from exactly what was checked: the source page whose digest the extract job recorded and
     each catalog in the version the update job decided on (CatalogChanged if either changed since)."""
     from pipeline.catalogs import catalogcache
@@ -118,7 +165,7 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
     from pipeline.copydeck.parse import parse_page
     from pipeline.copydeck.segments import walk
     from pipeline.review.publish import state_of
-    from pipeline.site.pages import cache_compiled_templates, preview_banner, render_page, state_marker
+    from pipeline.site.pages import Review, cache_compiled_templates, preview_banner, render_page, state_marker
 
     cache_compiled_templates(project.compiled_templates)
 
@@ -129,12 +176,18 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
     page = parse_page(data, project.relative(source), name)
     parsed = {code: catalogcache.load_checked(project, project.catalog(code, name), info["catalog"]).by_key()
               for code, info in status.items()}
+    english = [item.text for item in page.breadcrumb]
     for link in links:
         localised = page
+        translated_on = None
         if link.locale != settings.source_locale:
             where = project.relative(project.catalog(link.locale.gettext, name))
             localised = walk(page, _translator(parsed[link.locale.gettext], where))
-        html = render_page(localised, settings, link, links)
+            translated_on = status[link.locale.gettext].get("reviewed_on")
+        review = Review(page.reviewed_by.text if page.reviewed_by else None,
+                        page.last_reviewed.text if page.last_reviewed else None, translated_on)
+        html = render_page(localised, settings, link, links, ui=interfaces.of(link.locale),
+                           crumbs=interfaces.crumbs(english, link), review=review)
         fsio.write_text(project.page_file(link.locale.url_segment, link.slug), html)
     for locale in settings.locales:
         translations = parsed.get(locale.gettext)
@@ -162,7 +215,8 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
                                 info.get("findings", []), settings.source_locale)
         here = Link(locale, links[0].slug, settings.base_url)
         mark = state_marker(marks, settings.source_locale, noted, sources)
-        html = render_page(localised, settings, here, [], mark=mark, preview_banner=banner)
+        html = render_page(localised, settings, here, [], mark=mark, preview_banner=banner,
+                           ui=interfaces.of(locale))
         fsio.write_text(project.preview_file(locale.url_segment, links[0].slug), html)
 
 

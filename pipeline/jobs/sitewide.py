@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import fsio
+from pipeline.errors import PipelineError
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.state import (
     key_of,
@@ -19,8 +20,11 @@ from pipeline.jobs.state import (
     load_states,
     published_versions,
     save_manifest,
+    stamp,
 )
 from pipeline.paths import Project
+from pipeline.site import interface
+from pipeline.site.pages import STYLESHEET_PATH, stylesheet
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -29,16 +33,18 @@ States = tuple[dict[str, Any], dict[str, dict[str, Any]]]  # what load_states re
 
 
 def run_site(project: Project, settings: Settings) -> list[str]:
-    """The site-wide files in one job: sitemap, robots.txt, stylesheets, status report, and the run's
-    outcome (output/.state/problems.txt and summary.txt). Returns the errors that stand."""
+    """The site-wide files in one job: sitemap, robots.txt, index pages, assets, status report, and the
+    run's outcome (output/.state/problems.txt and summary.txt). Returns the errors that stand."""
     from pipeline.review.outcome import outcome
 
     states = load_states(project, settings)
     old = load_manifest(project.site_manifest)
-    files = run_sitemap(project, settings, states) + project.status_files
-    report = run_report(project, settings, states, old.get("report"))
-    save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files], "report": report})
     record = Recorder(project)
+    files, pages = run_sitemap(project, settings, states, old.get("pages", {}), record)
+    files += project.status_files
+    report = run_report(project, settings, states, old.get("report"))
+    save_manifest(project.site_manifest, {"files": [project.relative(f) for f in files], "report": report,
+                                          "pages": pages})
     record.wrote(*files)
     record.save(project.ledger("site"))
     result = outcome(settings, *states)
@@ -47,18 +53,59 @@ def run_site(project: Project, settings: Settings) -> list[str]:
     return list(result.errors)
 
 
-def run_sitemap(project: Project, settings: Settings, states: States | None = None) -> list[Path]:
-    """output/site/sitemap.xml, robots.txt and the stylesheets; returns the files it wrote."""
-    from pipeline.site.pages import stylesheet
+def run_sitemap(project: Project, settings: Settings, states: States | None = None,
+                previous: dict[str, Any] | None = None, record: Recorder | None = None
+                ) -> tuple[list[Path], dict[str, Any]]:
+    """output/site/: sitemap.xml, robots.txt, the stylesheet and the clinic's images, each locale's home
+    and index pages, the language chooser (index.html) and 404.html; the previews' stylesheet and
+    icons. Returns the files it wrote and what names the pages (the digest of what they show, and
+    their files): they are rendered again only when that changed since `previous` or one is missing."""
+    from pipeline.jobs.render import Interfaces
+    from pipeline.site import furniture
+    from pipeline.site.indexes import build
     from pipeline.site.sitemap import sitemap_xml
 
-    clusters = list(published_versions(settings, *(states or load_states(project, settings))).values())
-    fsio.write_text(project.sitemap, sitemap_xml(clusters, settings.source_locale.gettext))
+    extract, locales = states or load_states(project, settings)
+    record = record or Recorder(project)
+    versions = published_versions(settings, extract, locales)
+    interfaces = Interfaces(project, settings, {loc.gettext: locales[loc.gettext].get(interface.NAME, {})
+                                                for loc in settings.locales})
+    key = key_of(stamp(project), extract, {code: {name: {k: v for k, v in entry.items() if k in SHOWN}
+                                                      for name, entry in pages.items()}
+                                               for code, pages in locales.items()})
+    previous = previous or {}
+    written = [project.root / name for name in previous.get("files", [])]
+    if key != previous.get("key") or not all(f.is_file() for f in written) or not project.sitemap.is_file():
+        from ..render import cache_compiled_templates
+
+        cache_compiled_templates(project.compiled_templates)
+        site = build(settings, extract, locales, versions,
+                     lambda loc: interfaces.of(loc) if interfaces.published(loc) else None)
+        now = [project.site / name for name in site.files]
+        for name, html in site.files.items():
+            fsio.write_text(project.site / name, html)
+        for path in set(written) - set(now):
+            fsio.remove(path, project.site)
+        written = now
+        fsio.write_text(project.sitemap, sitemap_xml(site.clusters))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}/sitemap.xml\n"
     fsio.write_text(project.site / "robots.txt", robots)
-    fsio.write_text(project.stylesheet, stylesheet())
-    fsio.write_text(project.preview / "assets" / "site.css", stylesheet())
-    return [project.sitemap, project.site / "robots.txt", project.stylesheet, project.preview / "assets" / "site.css"]
+    assets = [project.sitemap, project.site / "robots.txt"]
+    for name, origin in furniture.files(settings, project.root).items():
+        data = record.read(origin) if origin.is_relative_to(project.root) else fsio.read_bytes(origin)
+        if data is None:
+            raise PipelineError("cannot read: no such file (named by config/config.yaml, clinic)",
+                                project.relative(origin))
+        for folder in (project.site, project.preview):
+            fsio.write_atomic(folder / name, data)
+            assets.append(folder / name)
+    for folder in (project.site, project.preview):
+        fsio.write_text(folder / STYLESHEET_PATH, stylesheet())
+        assets.append(folder / STYLESHEET_PATH)
+    return assets + written, {"key": key, "files": [project.relative(f) for f in written]}
+
+
+SHOWN = ("published", "slug", "crumbs", "title", "description", "lastmod", "own")  # what index pages show
 
 
 def run_report(project: Project, settings: Settings, states: States | None = None, known: str | None = None) -> str:

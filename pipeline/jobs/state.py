@@ -159,7 +159,8 @@ def _set_aside(manifest: Path) -> Path:
 def code_digest() -> str:
     """Changes whenever the package's code or templates change, so outputs are rebuilt."""
     package = Path(__file__).parent.parent
-    parts = [p.read_bytes() for p in sorted(package.rglob("*")) if p.suffix in (".py", ".j2", ".css", ".json")]
+    suffixes = (".py", ".j2", ".css", ".json", ".svg", ".png", ".ico")  # code, templates, shipped assets
+    parts = [p.read_bytes() for p in sorted(package.rglob("*")) if p.suffix in suffixes]
     return fsio.digest(b"\0".join(parts))[:16]
 
 

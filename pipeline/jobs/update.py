@@ -10,7 +10,7 @@ from typing import Any
 from pipeline import fsio
 from pipeline.catalogs import catalogcache
 from pipeline.catalogs.refresh import check_header, updated
-from pipeline.catalogs.template import same_but_date
+from pipeline.catalogs.template import DATE_FIELD, same_but_date
 from pipeline.config import Settings
 from pipeline.drafts.memory import Memory
 from pipeline.errors import PipelineError
@@ -279,7 +279,44 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
         "signoff_needed": bool(review.reasons),
         "counts": version.counts.as_dict(),
         **review.as_dict(),
+        **_published_facts(template, catalog, review.signoff.date if review.signoff else None, version.published),
     }
+
+
+LABELS = {"page title": "title", "meta description": "description"}  # msgctxt -> what index pages show
+
+
+def _published_facts(template: Catalog, catalog: Catalog, signed: str | None, published: bool) -> dict[str, Any]:
+    """What the site job needs of a version without reading its catalog: the reviewed translations of
+    its breadcrumb, title and meta description (index pages), the date of its content's last change
+    (the sitemap's lastmod: the later of the template's POT-Creation-Date and the catalog's
+    PO-Revision-Date) and of its translation's review (the clinical sign-off, else PO-Revision-Date)."""
+    created, revised = (_iso_date(catalog.field(f)) for f in (DATE_FIELD, "PO-Revision-Date"))
+    facts: dict[str, Any] = {"lastmod": max(filter(None, (created, revised)), default=None),
+                             "reviewed_on": signed or revised}
+    if published:
+        found = catalog.by_key()
+        crumbs: dict[str, str] = {}
+        for wanted in template.messages:
+            message = found.get(wanted.key)
+            if message is None or not message.reviewed:
+                continue
+            if wanted.msgctxt == "breadcrumb":
+                crumbs[wanted.msgid] = message.msgstr
+            elif wanted.msgctxt in LABELS:
+                facts[LABELS[wanted.msgctxt]] = message.msgstr
+        facts["crumbs"] = crumbs
+    return facts
+
+
+def _iso_date(value: str | None) -> str | None:
+    """``2026-03-01 10:00+0100`` -> ``2026-03-01``; None for gettext's placeholder or anything else."""
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat((value or "")[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 def _unique_slugs(pages: dict[str, Any], project: Project, locale: SiteLocale) -> None:

@@ -51,10 +51,11 @@ def outcome(settings: Settings, extract: dict[str, Any], states: dict[str, dict[
     errors = problems_in(extract, states)
     findings = tuple(finding for state in states.values() for name in sorted(state)
                      for finding in blocking_findings(state[name]))
-    built = [name for name, entry in sorted(extract.items()) if entry.get("slug") and not entry.get("error")]
+    pages = {name: entry for name, entry in extract.items() if not entry.get("interface")}  # not site.po
+    built = [name for name, entry in sorted(pages.items()) if entry.get("slug") and not entry.get("error")]
     source = f"{settings.source_locale.gettext}: {len(built)} published"
-    if len(built) < len(extract):
-        failed = len(extract) - len(built)
+    if len(built) < len(pages):
+        failed = len(pages) - len(built)
         source += f", {failed} not built (source error{'s' if failed > 1 else ''})"
     lines = [source]
     for loc in settings.locales:
