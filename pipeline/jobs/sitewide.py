@@ -114,7 +114,7 @@ def run_report(project: Project, settings: Settings, states: States | None = Non
     from pipeline.review.report import status_data
 
     data = status_data(settings, *(states or load_states(project, settings)))
-    key = key_of(data)
+    key = key_of(stamp(project), data)  # the code (templates) and configuration too
     if key == known and all(f.is_file() for f in project.status_files):
         return key
     from pipeline.review.report import status_html, status_json
