@@ -70,8 +70,7 @@ def run_sitemap(project: Project, settings: Settings, states: States | None = No
     versions = published_versions(settings, extract, locales)
     interfaces = Interfaces(project, settings, {loc.gettext: locales[loc.gettext].get(interface.NAME, {})
                                                 for loc in settings.locales})
-    key = key_of(stamp(project), extract, {code: {name: {k: v for k, v in entry.items() if k in SHOWN}
-                                                      for name, entry in pages.items()}
+    key = key_of(stamp(project), extract, {code: {name: _shown(name, entry) for name, entry in pages.items()}
                                                for code, pages in locales.items()})
     previous = previous or {}
     written = [project.root / name for name in previous.get("files", [])]
@@ -105,7 +104,15 @@ def run_sitemap(project: Project, settings: Settings, states: States | None = No
     return assets + written, {"key": key, "files": [project.relative(f) for f in written]}
 
 
-SHOWN = ("published", "slug", "crumbs", "title", "description", "lastmod", "own")  # what index pages show
+SHOWN = ("slug", "crumbs", "title", "description", "lastmod")  # what index pages and the sitemap show of a page
+
+
+def _shown(name: str, entry: dict[str, Any]) -> object:
+    """What the index pages and the sitemap take from a version's state: nothing of an unpublished
+    version (a saved draft renders nothing again), the interface catalog's content as it is."""
+    if name == interface.NAME:
+        return [entry.get("published"), entry.get("own"), entry.get("lastmod")]
+    return [entry.get(k) for k in SHOWN] if entry.get("published") else None
 
 
 def run_report(project: Project, settings: Settings, states: States | None = None, known: str | None = None) -> str:
