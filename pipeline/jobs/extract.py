@@ -98,13 +98,13 @@ def _write_template(project: Project, name: str, template: Catalog, pot_now: byt
     """Write `name`'s template unless only its date would change; returns its bytes and the date of
     its content's last change (POT-Creation-Date, YYYY-MM-DD: the sitemap's lastmod of the page)."""
     old = catalogcache.load(project, project.template(name), pot_now) if pot_now is not None else None
-    if old is None or not same_but_date(template, old):
-        text = write_po(template)
-        fsio.write_text(project.template(name), text)
-        pot_now = text.encode("utf-8")
-        catalogcache.store(project, project.template(name), pot_now, template)
-        old = template
-    return pot_now, (old.field(DATE_FIELD) or "")[:10]
+    if pot_now is not None and old is not None and same_but_date(template, old):
+        return pot_now, (old.field(DATE_FIELD) or "")[:10]
+    text = write_po(template)
+    fsio.write_text(project.template(name), text)
+    data = text.encode("utf-8")
+    catalogcache.store(project, project.template(name), data, template)
+    return data, (template.field(DATE_FIELD) or "")[:10]
 
 
 def _interface(project: Project, settings: Settings, prev: dict[str, Any], current: str,

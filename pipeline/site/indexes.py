@@ -139,7 +139,7 @@ def _index_html(settings: Settings, locale: SiteLocale, ui: Interface, tree: dic
         + [{"hreflang": "x-default", "href": x_default}],
         "og_alternates": [v.locale.open_graph for v in others if v.locale != locale],
         "json_ld": json_ld({"@context": "https://schema.org", "@graph": graph}),
-        "switcher": switcher(others, locale),  # type: ignore[arg-type] - has .locale and .href
+        "switcher": switcher(others, locale),
         "crumbs": trail, "heading": heading, "children": children, "listed": listed,
     }
     return _environment().get_template("index.html.j2").render(context)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 Path = tuple[str, ...]  # the slugs of an index page under /<lang>/: () is the home page
@@ -52,7 +52,7 @@ class IndexPage:
     children: list[Path] = field(default_factory=list)
 
 
-def index_pages(crumbs: dict[str, Sequence[str]], names: dict[str, dict[str, str]]) -> dict[Path, IndexPage]:
+def index_pages(crumbs: Mapping[str, Sequence[str]], names: Mapping[str, Mapping[str, str]]) -> dict[Path, IndexPage]:
     """The index pages of one locale. `crumbs`: each published page's English breadcrumb; `names`: each
     page's translation of its breadcrumb items (English -> translated; the source locale: itself). An
     item's name comes from the first page (by name) that translates it."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
@@ -141,7 +141,17 @@ def chrome(settings: Settings, locale: SiteLocale, ui: Interface, root: str, hom
     }
 
 
-def switcher(versions: list[Link], current: SiteLocale) -> list[dict[str, Any]]:
+class Versioned(Protocol):
+    """A page in one language: a published version (`Link`) or an index page's."""
+
+    @property
+    def locale(self) -> SiteLocale: ...
+
+    @property
+    def href(self) -> str: ...
+
+
+def switcher(versions: Sequence[Versioned], current: SiteLocale) -> list[dict[str, Any]]:
     languages = [v.locale.babel.language for v in versions]
     return [{"name": v.locale.native_name if languages.count(v.locale.babel.language) == 1
              else v.locale.native_name_with_region,
