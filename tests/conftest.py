@@ -135,6 +135,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     snakemake(root, "all")
     catalogs = root / "locales"
     review_all(catalogs / "es/LC_MESSAGES/iv-ketamine-infusion.po", "infusion-de-ketamina-iv")
+    seed = catalogs / "es/LC_MESSAGES/iv-ketamine-infusion.po"  # a QA warning for the report: a double space
+    seed.write_text(seed.read_text("utf-8").replace('msgstr "ES Overview"', 'msgstr "ES  Overview"', 1), "utf-8")
     review_all(catalogs / "es/LC_MESSAGES/tms-therapy.po", "terapia-emt")
     review_all(catalogs / "es/LC_MESSAGES/site.po", "")
     review_all(catalogs / "ar/LC_MESSAGES/tms-therapy.po", "العلاج-بالتحفيز-المغناطيسي", prefix="AR")

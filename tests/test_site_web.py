@@ -91,7 +91,8 @@ def test_site_index_pages_list_the_locales_published_pages_with_translated_names
         f"{BASE}/es/infusion-de-ketamina-iv/", f"{BASE}/es/terapia-emt/"]
     condition = doc(site(built_site) / "es" / "all-treatments" / "depression" / "index.html")
     assert condition.xpath("//h1/text()") == ["ES Depression"]
-    assert condition.xpath("//main/ul[@class='page-list']/li/a/text()") == ["ES Transcranial Magnetic Stimulation (TMS)"]
+    listed = condition.xpath("//main/ul[@class='page-list']/li/a/text()")
+    assert listed == ["ES Transcranial Magnetic Stimulation (TMS)"]
     assert graph(condition)["CollectionPage"]["inLanguage"] == "es"
     ar = doc(site(built_site) / "ar" / "all-treatments" / "index.html")
     assert ar.get("dir") == "rtl" and ar.xpath("//main/ul[@class='page-list']/li/a/@href") == [
@@ -200,6 +201,34 @@ def test_json_ld_uses_only_schema_org_types_and_properties(built_site: Path):
             walk(json.loads(block)["@graph"], str(path.relative_to(built_site)))
             checked += 1
     assert checked == len(files) - 1  # every page but 404.html
+
+
+def test_status_report_has_main_and_links_cells_to_previews_and_findings_to_their_files(built_site: Path):
+    reports = built_site / "output" / "reports"
+    report = doc(reports / "status.html")
+    assert len(report.xpath("//main")) == 1
+    previews = report.xpath("//table[@id='status']//a/@href")
+    assert len(previews) == 6 and all((reports / href).is_file() for href in previews)  # 2 pages x 3 locales
+    assert "../preview/ar/tms-therapy/index.html" in previews
+    findings = report.xpath("//table[@id='findings']//a")
+    assert findings, "the fixture's double space gives a [whitespace] warning"
+    for link in findings:
+        assert (reports / link.get("href")).is_file()
+        assert re.fullmatch(r"locales/es/LC_MESSAGES/iv-ketamine-infusion\.po:\d+", link.text_content())
+
+
+def test_interface_catalog_is_drafted_by_machine_translation_like_a_page(project: Path):
+    from conftest import need
+
+    need("apertium")
+    config = project / "config" / "config.yaml"
+    text = config.read_text().replace("locales: [es, fr, de, it, pt_BR, pl, ar]", "locales: [es]")
+    config.write_text(text.replace("{provider: none}", "{provider: apertium}"))
+    snakemake(project, "all")
+    site_po = (project / "locales" / "es" / "LC_MESSAGES" / "site.po").read_text("utf-8")
+    assert '#: pipeline/templates/layout.html.j2' in site_po and 'msgid "Skip to main content"' in site_po
+    assert site_po.count("# machine translation: apertium") >= 8 and "#, fuzzy" in site_po
+    assert not (site(project) / "es" / "index.html").exists()  # drafts publish nothing
 
 
 # --- browser and markup checks -------------------------------------------------------------------------
