@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..sitemap import Cluster, Entry
-from .interface import Interface
+from .interface import NAME, Interface
 from .navigation import IndexPage, Path, index_href, index_pages
 
 if TYPE_CHECKING:
@@ -89,8 +89,6 @@ def _lastmod(node: IndexPage, locale: SiteLocale, extract: dict[str, Any], state
              ) -> str | None:
     """The last change of what an index page shows: of the pages it lists, or of the interface strings."""
     own = extract if locale.gettext not in states else states[locale.gettext]
-    from .interface import NAME
-
     dates = [own.get(name, {}).get("lastmod") for name in (*node.pages, NAME)]
     return max(filter(None, dates), default=None)
 
