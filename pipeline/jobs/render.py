@@ -11,7 +11,6 @@ from pipeline.errors import CatalogChanged, PipelineError
 from pipeline.jobs.ledger import Recorder
 from pipeline.jobs.ledger import load as load_ledger
 from pipeline.jobs.progress import Progress
-from pipeline.site import interface
 from pipeline.jobs.state import (
     key_of,
     listed_files,
@@ -23,7 +22,7 @@ from pipeline.jobs.state import (
     save_manifest,
     stamp,
 )
-from pipeline.paths import Project, shard_of
+from pipeline.paths import INTERFACE, Project, shard_of
 
 log = logging.getLogger("clinic_l10n")
 
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
     from pipeline.copydeck.segments import Segment
     from pipeline.locales import SiteLocale
     from pipeline.site.pages import Crumb
+    from pipeline.site.interface import Interface
 
 
 def is_current(project: Project, shard: int) -> bool:
@@ -54,7 +54,7 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
     for manifest in project.locale_manifests():
         pages = load_manifest(manifest).get("pages", {})
         states.append((manifest.name, sorted((n, e) for n, e in pages.items()
-                                             if n == interface.NAME or shard_of(n, shards) == shard)))
+                                             if n == INTERFACE or shard_of(n, shards) == shard)))
     return key_of(stamp(project), extract, states)
 
 
@@ -119,7 +119,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[str]:
 
 
 def _interface_states(settings: Settings, states: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {loc.gettext: states[loc.gettext].get(interface.NAME, {}) for loc in settings.locales}
+    return {loc.gettext: states[loc.gettext].get(INTERFACE, {}) for loc in settings.locales}
 
 
 class Interfaces:
@@ -127,19 +127,21 @@ class Interfaces:
 
     def __init__(self, project: Project, settings: Settings, states: dict[str, dict[str, Any]]) -> None:
         self.project, self.settings, self.states = project, settings, states
-        self.loaded: dict[str, interface.Interface] = {}
+        self.loaded: dict[str, Interface] = {}
 
     def published(self, locale: SiteLocale) -> bool:
         return locale == self.settings.source_locale or bool(self.states.get(locale.gettext, {}).get("published"))
 
-    def of(self, locale: SiteLocale) -> interface.Interface:
+    def of(self, locale: SiteLocale) -> Interface:
         """`locale`'s interface when published, else the source language's."""
+        from ..site import interface
+
         if not self.published(locale) or locale == self.settings.source_locale:
             return interface.Interface(self.settings.source_locale)
         if locale.gettext not in self.loaded:
             from .. import catalogcache
 
-            path = self.project.catalog(locale.gettext, interface.NAME)
+            path = self.project.catalog(locale.gettext, INTERFACE)
             catalog = catalogcache.load_checked(self.project, path, self.states[locale.gettext]["catalog"])
             self.loaded[locale.gettext] = interface.interface_of(locale, catalog)
         return self.loaded[locale.gettext]

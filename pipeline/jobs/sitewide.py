@@ -22,9 +22,7 @@ from pipeline.jobs.state import (
     save_manifest,
     stamp,
 )
-from pipeline.paths import Project
-from pipeline.site import interface
-from pipeline.site.pages import STYLESHEET_PATH, stylesheet
+from pipeline.paths import INTERFACE, Project
 
 if TYPE_CHECKING:
     from pipeline.config import Settings
@@ -64,11 +62,12 @@ def run_sitemap(project: Project, settings: Settings, states: States | None = No
     from pipeline.site import furniture
     from pipeline.site.indexes import build
     from pipeline.site.sitemap import sitemap_xml
+    from pipeline.site.pages import STYLESHEET_PATH, stylesheet
 
     extract, locales = states or load_states(project, settings)
     record = record or Recorder(project)
     versions = published_versions(settings, extract, locales)
-    interfaces = Interfaces(project, settings, {loc.gettext: locales[loc.gettext].get(interface.NAME, {})
+    interfaces = Interfaces(project, settings, {loc.gettext: locales[loc.gettext].get(INTERFACE, {})
                                                 for loc in settings.locales})
     key = key_of(stamp(project), extract, {code: {name: _shown(name, entry) for name, entry in pages.items()}
                                                for code, pages in locales.items()})
@@ -110,7 +109,7 @@ SHOWN = ("slug", "crumbs", "title", "description", "lastmod")  # what index page
 def _shown(name: str, entry: dict[str, Any]) -> object:
     """What the index pages and the sitemap take from a version's state: nothing of an unpublished
     version (a saved draft renders nothing again), the interface catalog's content as it is."""
-    if name == interface.NAME:
+    if name == INTERFACE:
         return [entry.get("published"), entry.get("own"), entry.get("lastmod")]
     return [entry.get(k) for k in SHOWN] if entry.get("published") else None
 

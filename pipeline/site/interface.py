@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..catalog import Catalog, Message
 from ..locales import SiteLocale
+from ..paths import INTERFACE
 
-NAME = "site"  # the catalog's name, as a page's: locales/<locale>/LC_MESSAGES/site.po (no source page may use it)
+NAME = INTERFACE  # the catalog's name, as a page's: locales/<locale>/LC_MESSAGES/site.po (no source page may use it)
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TRANSLATED = ("layout.html.j2", "page.html.j2", "index.html.j2")  # root and 404 speak every language
 COMMENT_TAG = "Translators:"
