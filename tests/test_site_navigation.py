@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.locales import SiteLocale
-from pipeline.publish import slug_problem
+from pipeline.review.publish import slug_problem
 from pipeline.site.interface import Interface, messages, template_catalog
 from pipeline.site.navigation import crumb_paths, index_pages, section_slug
 
@@ -41,7 +41,7 @@ def test_interface_strings_are_extracted_from_the_templates_with_comments_and_po
     assert {"Skip to main content", "Languages", "Breadcrumb", "Medically reviewed by", "Book an appointment",
             "Treatments"} <= set(found)
     skip = found["Skip to main content"]
-    assert skip.references[0].startswith("pipeline/templates/layout.html.j2:")
+    assert skip.references[0].startswith("pipeline/site/templates/layout.html.j2:")
     assert "keyboard" in skip.extracted_comments[0]
     template = template_catalog("Clinic", SiteLocale.parse("en-GB"), "2026-01-01 00:00+0000")
     assert [m.msgid for m in template.messages] == [m.msgid for m in messages()]

@@ -19,7 +19,7 @@ import pytest
 from conftest import ARTIFACTS, ROOT, node_package, snakemake
 from lxml import etree, html
 
-from pipeline.sitecheck import check_site
+from pipeline.site.audit import check_site
 
 BASE = "https://clinic.example"
 DATA = Path(__file__).parent / "data"
@@ -226,7 +226,7 @@ def test_interface_catalog_is_drafted_by_machine_translation_like_a_page(project
     config.write_text(text.replace("{provider: none}", "{provider: apertium}"))
     snakemake(project, "all")
     site_po = (project / "locales" / "es" / "LC_MESSAGES" / "site.po").read_text("utf-8")
-    assert '#: pipeline/templates/layout.html.j2' in site_po and 'msgid "Skip to main content"' in site_po
+    assert '#: pipeline/site/templates/layout.html.j2' in site_po and 'msgid "Skip to main content"' in site_po
     assert site_po.count("# machine translation: apertium") >= 8 and "#, fuzzy" in site_po
     assert not (site(project) / "es" / "index.html").exists()  # drafts publish nothing
 

@@ -66,7 +66,7 @@ def _templates(project: Project, settings: Settings, problems: list[str]) -> Ite
             continue
         yield name, page.source, template_for(page, settings, "")
     strings = interface.template_catalog(settings.site_name, settings.source_locale, "")
-    yield interface.NAME, "pipeline/templates", strings
+    yield interface.NAME, "pipeline/site/templates", strings
 
 
 def _msgfmt(msgfmt: str, project: Project, path) -> list[str]:

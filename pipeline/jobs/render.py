@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from pipeline.copydeck.model import Link
     from pipeline.copydeck.segments import Segment
     from pipeline.locales import SiteLocale
-    from pipeline.site.pages import Crumb
     from pipeline.site.interface import Interface
+    from pipeline.site.pages import Crumb
 
 
 def is_current(project: Project, shard: int) -> bool:
@@ -134,12 +134,12 @@ class Interfaces:
 
     def of(self, locale: SiteLocale) -> Interface:
         """`locale`'s interface when published, else the source language's."""
-        from ..site import interface
+        from pipeline.site import interface
 
         if not self.published(locale) or locale == self.settings.source_locale:
             return interface.Interface(self.settings.source_locale)
         if locale.gettext not in self.loaded:
-            from .. import catalogcache
+            from pipeline.catalogs import catalogcache
 
             path = self.project.catalog(locale.gettext, INTERFACE)
             catalog = catalogcache.load_checked(self.project, path, self.states[locale.gettext]["catalog"])
@@ -149,8 +149,8 @@ class Interfaces:
     def crumbs(self, english: list[str], here: Link) -> list[Crumb]:
         """Links for a page's breadcrumb: the index pages of its locale (of the source locale while the
         locale's interface is not published: they exist only then), the last item the page itself."""
-        from ..render import Crumb
-        from ..site.navigation import crumb_paths, index_href
+        from pipeline.site.navigation import crumb_paths, index_href
+        from pipeline.site.pages import Crumb
 
         home = here.locale if self.published(here.locale) else self.settings.source_locale
         lang = None if home == here.locale else home.bcp47

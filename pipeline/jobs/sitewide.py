@@ -61,8 +61,8 @@ def run_sitemap(project: Project, settings: Settings, states: States | None = No
     from pipeline.jobs.render import Interfaces
     from pipeline.site import furniture
     from pipeline.site.indexes import build
-    from pipeline.site.sitemap import sitemap_xml
     from pipeline.site.pages import STYLESHEET_PATH, stylesheet
+    from pipeline.site.sitemap import sitemap_xml
 
     extract, locales = states or load_states(project, settings)
     record = record or Recorder(project)
@@ -74,7 +74,7 @@ def run_sitemap(project: Project, settings: Settings, states: States | None = No
     previous = previous or {}
     written = [project.root / name for name in previous.get("files", [])]
     if key != previous.get("key") or not all(f.is_file() for f in written) or not project.sitemap.is_file():
-        from ..render import cache_compiled_templates
+        from pipeline.site.pages import cache_compiled_templates
 
         cache_compiled_templates(project.compiled_templates)
         site = build(settings, extract, locales, versions,

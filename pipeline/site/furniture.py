@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..config import Settings
+    from pipeline.config import Settings
 
 SHIPPED = Path(__file__).resolve().parent / "assets"
 FAVICON = "favicon.ico"  # at the root, where browsers look for it unasked
@@ -40,8 +40,8 @@ def files(settings: Settings, root: Path) -> dict[str, Path]:
 
 def furniture(settings: Settings) -> dict[str, Any]:
     """What the templates show of the clinic (footer, header logo, og:image)."""
-    from ..model import Anchor
-    from ..render import link_target
+    from pipeline.copydeck.model import Anchor
+    from pipeline.site.links import link_target
 
     clinic = settings.clinic
     phone_href = link_target(Anchor(0, "tel", clinic.phone), settings.country) if clinic.phone else None

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..sitemap import Cluster, Entry
-from .interface import NAME, Interface
-from .navigation import IndexPage, Path, index_href, index_pages
+from pipeline.site.interface import NAME, Interface
+from pipeline.site.navigation import IndexPage, Path, index_href, index_pages
+from pipeline.site.sitemap import Cluster, Entry
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..locales import SiteLocale
-    from ..model import Link
+    from pipeline.config import Settings
+    from pipeline.copydeck.model import Link
+    from pipeline.locales import SiteLocale
 
 DESCRIPTION_LIMIT = 155
 
@@ -100,8 +100,8 @@ def _file(locale: SiteLocale, path: Path) -> str:
 def _index_html(settings: Settings, locale: SiteLocale, ui: Interface, tree: dict[Path, IndexPage], path: Path,
                 hrefs: dict[SiteLocale, str], x_default: str, versions: dict[str, list[Link]],
                 extract: dict[str, Any], states: dict[str, dict[str, Any]]) -> str:
-    from ..render import _environment, chrome, json_ld, switcher
-    from .furniture import publisher
+    from pipeline.site.furniture import publisher
+    from pipeline.site.pages import chrome, environment, json_ld, switcher
 
     node = tree[path]
     here = hrefs[locale]
@@ -140,7 +140,7 @@ def _index_html(settings: Settings, locale: SiteLocale, ui: Interface, tree: dic
         "switcher": switcher(others, locale),
         "crumbs": trail, "heading": heading, "children": children, "listed": listed,
     }
-    return _environment().get_template("index.html.j2").render(context)
+    return environment().get_template("index.html.j2").render(context)
 
 
 def _listed(name: str, locale: SiteLocale, versions: dict[str, list[Link]], extract: dict[str, Any],
@@ -161,8 +161,8 @@ def _description(heading: str, titles: list[str]) -> str:
 def _chooser(settings: Settings, homes: list[Version], ui: Interface, template: str, canonical: str | None,
              root: str) -> str:
     """The language chooser at the root (/) or the 404 page: a link to every locale's home page."""
-    from ..render import _environment, chrome, json_ld
-    from .furniture import publisher
+    from pipeline.site.furniture import publisher
+    from pipeline.site.pages import chrome, environment, json_ld
 
     source = settings.source_locale
     choices = [{"href": h.href, "lang": h.locale.bcp47, "dir": h.locale.direction,
@@ -186,4 +186,4 @@ def _chooser(settings: Settings, homes: list[Version], ui: Interface, template: 
             {"@type": "WebPage", "@id": f"{canonical}#webpage", "url": canonical, "name": settings.site_name,
              "inLanguage": source.bcp47, "publisher": {"@id": clinic["@id"]},
              "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": canonical}}, clinic]})
-    return _environment().get_template(template).render(context)
+    return environment().get_template(template).render(context)

@@ -23,6 +23,7 @@ from pipeline.config import Settings
 from pipeline.copydeck.model import Anchor, Link, OrderedList, Page, Paragraph, Section, Text
 from pipeline.locales import SiteLocale
 from pipeline.site.interface import Interface
+from pipeline.site.links import link_target
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -129,7 +130,7 @@ def render_page(page: Page, settings: Settings, here: Link, versions: list[Link]
 def chrome(settings: Settings, locale: SiteLocale, ui: Interface, root: str, home: str) -> dict[str, Any]:
     """What every template of the site needs (layout.html.j2): language, furniture, interface strings.
     `root`: the relative path to the web root from the page; `home`: the href of the logo's link."""
-    from .site.furniture import furniture
+    from pipeline.site.furniture import furniture
 
     other = ui.lang != locale.bcp47  # the interface falls back to the source language: say so
     return {
@@ -178,7 +179,7 @@ def long_date(iso: str | None, locale: SiteLocale) -> str | None:
 
 def structured_data(page: Page, here: Link, settings: Settings, crumbs: list[Crumb] | None = None,
                     review: Review | None = None) -> dict[str, object]:
-    from .site.furniture import publisher
+    from pipeline.site.furniture import publisher
 
     url = here.href
     items = [
@@ -270,23 +271,6 @@ def _opening_tag(anchor: Anchor, settings: Settings) -> str | None:
     external = anchor.kind == "url" and urlsplit(href).netloc != urlsplit(settings.base_url).netloc
     rel = ' rel="noopener"' if external else ""
     return f'<a href="{escape(href)}"{rel}>'
-
-
-def link_target(anchor: Anchor, country: str) -> str | None:
-    """The href of an anchor: tel: in E.164 (None when it is no valid number of `country`), mailto:, or the URL."""
-    if anchor.kind == "mailto":
-        return f"mailto:{anchor.text}"
-    if anchor.kind == "url":
-        return anchor.text if anchor.text.startswith(("http://", "https://")) else f"https://{anchor.text}"
-    import phonenumbers  # only pages with a phone number pay for its import
-
-    try:
-        number = phonenumbers.parse(anchor.text, country)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # A finding's kind in a preview, in the banner's order: (singular, plural).

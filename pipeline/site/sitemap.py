@@ -4,7 +4,7 @@ The alternates of each <url> are exactly the page's own hreflang set (every publ
 of the page plus x-default), so the sitemap and the pages can never disagree. `<loc>` is the URL
 percent-encoded (RFC 3986, as the sitemaps protocol requires: a translated slug's letters become
 UTF-8 %XX); the alternates keep the IRIs the pages' own hreflang links use. `lastmod` is the date
-of the version's content's last change as its files record it (see jobs/site.py): never the time
+of the version's content's last change as its files record it (see jobs/sitewide.py): never the time
 of a build, so the same inputs give the same bytes.
 """
 
