@@ -109,7 +109,7 @@ def _write_template(project: Project, name: str, template: Catalog, pot_now: byt
 
 def _interface(project: Project, settings: Settings, prev: dict[str, Any], current: str,
                record: Recorder) -> dict[str, Any]:
-    """locales/templates/site.pot: the interface strings of the templates (see site/interface.py).
+    """locales/templates/LC_MESSAGES/site.pot: the interface strings of the templates (see site/interface.py).
     Made again only when the templates (the code) or the configuration changed."""
     entry = {"source": fsio.digest(interface.template_sources())[:24], "stamp": current, "interface": True}
     path = project.template(interface.NAME)

@@ -1,7 +1,7 @@
 """The site's interface strings (skip link, navigation labels, footer, review line): a catalog of their own.
 
 They are extracted from the templates (`_("…")` calls, with Jinja2's Babel extractor) into
-locales/templates/site.pot, and translated in locales/<locale>/LC_MESSAGES/site.po like any page's
+locales/templates/LC_MESSAGES/site.pot, and translated in locales/<locale>/LC_MESSAGES/site.po like any page's
 catalog: merged, drafted by memory and machine translation, QA'd and published only when reviewed.
 A locale whose interface catalog is not published shows the source language's strings (marked with
 its `lang`), and has no index pages of its own.
