@@ -646,7 +646,7 @@ class PublishGate(RuleBasedStateMachine):
         problems += [f"{url}: in sitemap.xml, not published" for url in sorted(listed - pages)]
         problems += [f"{url}: its folder is not a safe slug" for url in sorted(pages)
                      if not re.fullmatch(rf"{BASE_URL}/[a-z-]+/[\w-]+/", url) or url != url.lower()]
-        english = {p.parts[-2] for p in site.glob(f"{ENGLISH}/*/index.html")}
+        english = {p.parts[-2] for p in treatment_pages(site) if p.parts[-3] == ENGLISH}
         problems += [f"{ENGLISH}/{page}/: valid page not published in English"
                      for page in sorted(self.pages.keys() - self.broken.keys() - english)]
         problems += [f"{ENGLISH}/{slug}/: published, but source/{slug}.txt is gone"
