@@ -96,6 +96,8 @@ def test_hostile_translations_are_text_in_pages_and_previews(project):
             executable += sum(1 for a in ("href", "src", "action") if
                               re.match(r"\s*(javascript|data):", element.get(a, ""), re.I))
         if page == spanish:
+            for review in doc.xpath("//p[@class='review']"):  # the translation's review date: ours, not the text's
+                review.getparent().remove(review)
             tags = sorted(e.tag for e in doc.iter() if isinstance(e.tag, str))
             assert tags == sorted(e.tag for e in english_page.iter() if isinstance(e.tag, str))  # no element added
     assert executable == 0
