@@ -130,6 +130,15 @@ def test_a_source_file_name_that_cannot_be_a_path_is_refused(project):
     assert not list((project / "locales").rglob("Bad Name*"))
 
 
+def test_a_source_page_named_as_the_interface_catalog_is_refused(project):
+    (project / "source" / "site.txt").write_text((project / "source" / "iv-ketamine-infusion.txt").read_text())
+    result = snakemake(project, "all", check=False)
+    assert result.returncode != 0 and "source/site.txt: error: the name 'site' is the site's interface" in result.stderr
+    assert "source/site.txt: error: the name 'site'" in (project / "output/.state/problems.txt").read_text()
+    pot = (project / "locales/templates/LC_MESSAGES/site.pot").read_text("utf-8")
+    assert "pipeline/site/templates/" in pot and "Ketamine" not in pot  # still the interface's strings
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000) | st.text(max_size=2000).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_copy_deck_parser_fuzz_parses_or_names_file_and_line(data):

@@ -36,11 +36,10 @@ def run_extract(project: Project, settings: Settings) -> None:
     pages: dict[str, SourcePage] = {}
     progress = Progress("extract", len(names), "pages", "reading")
     for name in progress.each(names):
-        if name == interface.NAME:  # its entry is the interface's: the problem is printed, not recorded
-            log_problem(Problem(project.relative(project.source(name)), None, "error",
-                                f"the name {name!r} is the site's interface catalog"
-                                f" (locales/<locale>/LC_MESSAGES/{name}.po): give the page another file name"),
-                        printed=True)
+        if name == interface.NAME:  # recorded under its file's name: `name` is the interface's entry
+            pages[f"{name}.txt"] = _failed(SourcePage(), Problem(
+                project.relative(project.source(name)), None, "error", f"the name {name!r} is the site's interface"
+                f" catalog (locales/<locale>/LC_MESSAGES/{name}.po): give the page another file name"))
             continue
         if not PAGE_NAME.fullmatch(name):
             pages[name] = _failed(SourcePage(), Problem(
