@@ -1,9 +1,11 @@
-"""Job `site`: the site-wide files (sitemap.xml, robots.txt, stylesheets), the status report, and
-the run's outcome: the errors that stand (output/.state/problems.txt) and what the run prints at its
-end (output/.state/summary.txt, see pipeline/review/outcome.py).
+"""Job `site`: the site-wide files (sitemap.xml, robots.txt, stylesheet, the clinic's images, each
+locale's home and index pages, the language chooser and 404.html), the status report, and the run's
+outcome: the errors that stand (output/.state/problems.txt) and what the run prints at its end
+(output/.state/summary.txt, see pipeline/review/outcome.py).
 
 Its manifest (output/.state/site.json) lists the files it wrote, so the Snakefile can tell when one
-was deleted, and the digest of the status data, so an edit that changes no count, state or finding
+was deleted; the digest of what the index pages and the sitemap show, so a saved draft renders none
+of them again; and the digest of the status data, so an edit that changes no count, state or finding
 (a draft reworded) does not render the report again."""
 
 from __future__ import annotations
