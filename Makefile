@@ -8,8 +8,11 @@ BIN := $(VENV)/bin
 # tests/test_cluster.py (daemons started by the test itself, in a temporary folder).
 APT_PACKAGES := gettext apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es \
                 apertium-es-pt apertium-spa-ita chromium munge slurmctld slurmd slurm-client
+# command:package — installed only when the command is missing (Node.js from NodeSource brings npm;
+# any JRE runs the Nu checker): node and npm for axe-core, puppeteer-core, vnu-jar, lighthouse (package.json).
+TOOL_PACKAGES := node:nodejs npm:npm java:default-jre-headless
 
-.PHONY: all test setup system-deps lint check bench serve clean
+.PHONY: all test setup system-deps node-deps lint check bench serve clean
 
 all: setup
 	$(BIN)/snakemake all
@@ -18,7 +21,15 @@ all: setup
 test: setup
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-setup: $(VENV)/.installed system-deps
+setup: $(VENV)/.installed system-deps node-deps
+
+# npm packages of the browser and markup checks, pinned in package.json / package-lock.json, into node_modules/.
+node-deps: system-deps
+	@$(MAKE) -q node_modules/.installed 2>/dev/null || $(MAKE) --no-print-directory node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm is missing: the browser and HTML checks will skip (install nodejs and npm)"; fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +43,7 @@ system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
+	for t in $(TOOL_PACKAGES); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
@@ -56,4 +68,4 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf output .snakemake
+	rm -rf output .snakemake test-artifacts

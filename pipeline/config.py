@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,34 @@ class MachineTranslation:
 
 
 @dataclass(frozen=True)
+class SocialImage:
+    """og:image and twitter:image: a file of the project (or the shipped default) and what it shows."""
+
+    file: str = ""  # relative to the project root; "" = the shipped default (pipeline/site/assets/social.png)
+    width: int = 1200
+    height: int = 630
+    alt: str = ""  # "" = the clinic's name
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The clinic behind the site (config key `clinic`): footer, contact links, MedicalClinic JSON-LD."""
+
+    name: str = ""  # "" = site_name
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    booking_url: str = ""
+    logo: str = ""  # a file of the project; "" = the shipped mark
+    favicon: str = ""  # a .ico file of the project; "" = the shipped icon
+    social_image: SocialImage = field(default_factory=SocialImage)
+
+    @property
+    def address_lines(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.address.splitlines() if line.strip())
+
+
+@dataclass(frozen=True)
 class Settings:
     base_url: str = "https://clinic.example"
     site_name: str = "Clinic"
@@ -47,6 +75,7 @@ class Settings:
     tm_min_similarity: float = 0.85
     max_unchanged_machine_share: float = 0.5  # above it, a version needs a clinical sign-off (postedit.py)
     machine_translation: MachineTranslation = field(default_factory=MachineTranslation)
+    clinic: Clinic = field(default_factory=Clinic)
     digest: str = ""  # names the configuration as validated (see checked_settings): stamps key on it
 
     def locale(self, code: str) -> SiteLocale:
@@ -206,9 +235,10 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | str = "config/confi
     base_url = str(data.get("base_url", Settings.base_url))
     if any(c.isspace() or not c.isprintable() for c in base_url):  # the schema's `$` lets a final newline through
         raise ConfigError(f"base_url: {base_url!r} holds white space or a control character", path)
+    site_name = data.get("site_name", Settings.site_name)
     return Settings(
         base_url=base_url.rstrip("/"),
-        site_name=data.get("site_name", Settings.site_name),
+        site_name=site_name,
         country=data.get("country", Settings.country),
         source_locale=source,
         locales=locales,
@@ -218,8 +248,17 @@ def settings_from_dict(data: Mapping[str, Any], path: Path | str = "config/confi
         tm_min_similarity=float(data.get("translation_memory", {}).get("min_similarity", 0.85)),
         machine_translation=MachineTranslation(**mt),
         max_unchanged_machine_share=float(data.get("review", {}).get("max_unchanged_machine_share", 0.5)),
+        clinic=_clinic(data.get("clinic", {}), site_name),
         digest=digest,
     )
+
+
+def _clinic(data: Mapping[str, Any], site_name: str) -> Clinic:
+    image = data.get("social_image")
+    fields = {k: v for k, v in data.items() if k != "social_image"}
+    name = fields.pop("name", site_name)
+    social = SocialImage(**image) if image else SocialImage()
+    return Clinic(name=name, social_image=replace(social, alt=social.alt or name), **fields)
 
 
 def _validate(data: Mapping[str, Any], path: Path | str) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,150}")
+INTERFACE = "site"  # the interface strings' catalog, named as a page's: locales/<locale>/LC_MESSAGES/site.po
 
 
 @dataclass(frozen=True)

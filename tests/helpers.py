@@ -72,3 +72,25 @@ def png_colours(path: Path) -> set[tuple[int, int, int]]:
         colours.update(zip(line[0::step], line[1::step], line[2::step], strict=True))
         previous = line
     return colours
+
+
+def is_treatment_page(path: Path) -> bool:
+    """A treatment page (MedicalWebPage), not a home, index or chooser page of the site."""
+    return '"@type":"MedicalWebPage"' in path.read_text("utf-8")
+
+
+def treatment_pages(site: Path) -> list[Path]:
+    """The treatment pages under output/site/ (<lang>/<slug>/index.html)."""
+    return sorted(p for p in site.glob("*/*/index.html") if is_treatment_page(p))
+
+
+def sitemap_urls(site: Path) -> set[str]:
+    """The sitemap's URLs (decoded) but those of the site's home and index pages: every treatment page
+    it lists, and any URL that names no file (a page it should not list any more)."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    text = (site / "sitemap.xml").read_text("utf-8")
+    urls = {unquote(loc) for loc in re.findall(r"<loc>(.*?)</loc>", text, re.S)}
+    files = {url: site / unquote(urlsplit(url).path).lstrip("/") / "index.html" for url in urls}
+    return {url for url, file in files.items() if not file.is_file() or is_treatment_page(file)}

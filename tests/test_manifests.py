@@ -31,19 +31,23 @@ ERROR = Problem("locales/es/LC_MESSAGES/x.po", 12, "error", "unterminated string
 FINDING = Finding("numbers", "number 24 hours of the source is missing", 41, True, "order", None,
                   "locales/es/LC_MESSAGES/x.po")
 EXAMPLES = [
-    ExtractManifest({"x": SourcePage("a" * 24, "b" * 16, "c" * 24, "ketamina", 5),
-                     "broken": SourcePage(error=Problem("source/broken.txt", 2, "error", "unknown header key"))}),
+    ExtractManifest({"x": SourcePage("a" * 24, "b" * 16, "c" * 24, "ketamina", 5, crumbs=("Home", "Ketamine"),
+                                     title="Ketamine", description="What it treats", lastmod="2026-03-01"),
+                     "broken": SourcePage(error=Problem("source/broken.txt", 2, "error", "unknown header key")),
+                     "site": SourcePage("6" * 24, "b" * 16, "7" * 24, interface=True, lastmod="2026-02-01")}),
     LocaleManifest("es", {
         "x": LocalePage("d" * 24, None, "ketamina", True, False, ("URL slug 'k' is also the slug of y in es",), True,
                         Counts({"reviewed": 3, "machine": 1}, {"reviewed": 30, "machine": 4}), (FINDING,),
                         PostEdit(3, 30, 2, 1, 0, 4, 0.25), Signoff("Dr Ruiz", "ruiz@example.org", "2026-01-02"),
-                        "e" * 64, "f" * 24, "0" * 24),
+                        "e" * 64, "f" * 24, "0" * 24, "2026-03-02", "2026-01-02", {"Home": "Inicio"}, "Ketamina",
+                        "Qué trata"),
         "y": LocalePage(error=ERROR, reasons=(f"catalog error: {ERROR.located()}",)),
     }),
     GroupManifest({"es": "1" * 24, "fr": "2" * 24}),
     RenderManifest({"x": RenderedPage("3" * 24, ("output/site/es/ketamina/index.html",)),
                     "y": RenderedPage(None, ())}, None, 2),
-    SiteManifest(("output/site/sitemap.xml", "output/reports/status.json"), "4" * 24),
+    SiteManifest(("output/site/sitemap.xml", "output/reports/status.json"), "4" * 24, "8" * 24,
+                 ("output/site/index.html", "output/site/en-gb/index.html")),
     MemoryManifest("5" * 24, ((None, "Ketamine", "Ketamina", ("x", "y")), ("page title", "Home", "Inicio", ("x",)))),
 ]
 

@@ -89,4 +89,4 @@ def test_explain_command_reports_an_unreadable_deck_as_an_error(tmp_path):
                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     assert result.stderr.strip() == f"{bad}:2: error: unknown header key 'Colour' (expected one of: Page Title, " \
-        "Subtitle, Meta Title, Meta Description, URL Slug)"
+        "Subtitle, Meta Title, Meta Description, URL Slug; optional: Medically Reviewed By, Last Reviewed)"

@@ -56,4 +56,5 @@ def test_jobs_report_progress_when_asked(project):
     assert quiet.returncode == 0 and "update es:" not in quiet.stderr, quiet.stderr
     loud = subprocess.run([sys.executable, "-m", "pipeline", "update", "--locale", "fr"], cwd=project,
                           capture_output=True, text=True, env=env)
-    assert "update fr: 1 pages, 1 merged and checked, 0 with a problem" in loud.stderr, loud.stderr
+    # the page's catalog and the interface strings' (site.po)
+    assert "update fr: 2 pages, 2 merged and checked, 0 with a problem" in loud.stderr, loud.stderr

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import need
 from fake_libretranslate import FakeLibre
-from helpers import review_all, set_fuzzy
+from helpers import review_all, set_fuzzy, sitemap_urls, treatment_pages
 
 from pipeline.errors import ConflictError
 from pipeline.fsio import write_atomic
@@ -88,12 +88,11 @@ def assert_clean_error(result: subprocess.CompletedProcess, where: str) -> None:
 def site_pages(root: Path) -> set[str]:
     """URL paths of the pages under output/site/ ('/es/slug/')."""
     site = root / "output" / "site"
-    return {"/" + p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")}
+    return {"/" + p.parent.relative_to(site).as_posix() + "/" for p in treatment_pages(site)}
 
 
 def sitemap_pages(root: Path) -> set[str]:
-    text = (root / "output" / "site" / "sitemap.xml").read_text("utf-8")
-    return {re.sub(r"^https?://[^/]+", "", loc) for loc in re.findall(r"<loc>(.*?)</loc>", text, re.S)}
+    return {re.sub(r"^https?://[^/]+", "", url) for url in sitemap_urls(root / "output" / "site")}
 
 
 def assert_site_is(root: Path, *expected: str) -> None:

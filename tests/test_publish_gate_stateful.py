@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from conftest import ROOT, SEED, need, snakemake, snakemake_env
+from helpers import sitemap_urls, treatment_pages
 from hypothesis import HealthCheck, Phase, note, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -599,8 +600,7 @@ class PublishGate(RuleBasedStateMachine):
     def _check_published_pages(self) -> None:
         """Each translated page comes from a fully reviewed catalog, shows only reviewed texts and
         keeps its locale's glossary."""
-        translations = [p for p in sorted((self.root / "output" / "site").glob("*/*/index.html"))
-                        if p.parts[-3] != ENGLISH]
+        translations = [p for p in treatment_pages(self.root / "output" / "site") if p.parts[-3] != ENGLISH]
         problems = [line for path in translations for line in self._page_problems(path, *path.parts[-3:-1])]
         assert not problems, listing("published without review", problems)
         problems = [line for path in translations for line in self._glossary_problems(path)]
@@ -639,14 +639,14 @@ class PublishGate(RuleBasedStateMachine):
 
     def _check_site_agrees_with_sources(self) -> None:
         site = self.root / "output" / "site"
-        pages = {f"{BASE_URL}/{p.parts[-3]}/{p.parts[-2]}/" for p in site.glob("*/*/index.html")}
+        pages = {f"{BASE_URL}/{p.parts[-3]}/{p.parts[-2]}/" for p in treatment_pages(site)}
         sitemap = site / "sitemap.xml"
-        listed = set(re.findall(r"<loc>([^<]*)</loc>", sitemap.read_text("utf-8"))) if sitemap.exists() else set()
+        listed = sitemap_urls(site) if sitemap.exists() else set()
         problems = [f"{url}: published, not in sitemap.xml" for url in sorted(pages - listed)]
         problems += [f"{url}: in sitemap.xml, not published" for url in sorted(listed - pages)]
         problems += [f"{url}: its folder is not a safe slug" for url in sorted(pages)
                      if not re.fullmatch(rf"{BASE_URL}/[a-z-]+/[\w-]+/", url) or url != url.lower()]
-        english = {p.parts[-2] for p in site.glob(f"{ENGLISH}/*/index.html")}
+        english = {p.parts[-2] for p in treatment_pages(site) if p.parts[-3] == ENGLISH}
         problems += [f"{ENGLISH}/{page}/: valid page not published in English"
                      for page in sorted(self.pages.keys() - self.broken.keys() - english)]
         problems += [f"{ENGLISH}/{slug}/: published, but source/{slug}.txt is gone"
@@ -704,7 +704,7 @@ def build_template(root: Path) -> None:
         path = root / "locales" / name
         path.write_bytes(catalog_bytes(reviewed_catalog(read_catalog(path), path.parts[-3], serial * 100)))
     snakemake(root, "all")
-    assert len(list((root / "output" / "site").glob("*/*/index.html"))) == 5  # 2 English, 3 translated
+    assert len(treatment_pages(root / "output" / "site")) == 5  # 2 English, 3 translated
 
 
 SETTINGS = settings(

@@ -24,6 +24,8 @@ def test_weblate_discovers_each_page_as_a_component_with_its_template(project):
          "new_base": "locales/templates/LC_MESSAGES/iv-ketamine-infusion.pot"},
         {"filemask": "locales/*/LC_MESSAGES/second-page.po", "file_format": "po",
          "new_base": "locales/templates/LC_MESSAGES/second-page.pot"},
+        {"filemask": "locales/*/LC_MESSAGES/site.po", "file_format": "po",  # the interface strings
+         "new_base": "locales/templates/LC_MESSAGES/site.pot"},
     ]
     # the template Weblate starts a new language from is the page's own
     pot = project / "locales" / "templates" / "LC_MESSAGES" / "second-page.pot"

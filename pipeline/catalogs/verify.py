@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.catalogs.refresh import check_header, updated
@@ -19,7 +20,9 @@ from pipeline.copydeck.parse import read_page
 from pipeline.errors import PipelineError, Problem
 from pipeline.fsio import read_bytes
 from pipeline.paths import Project
+from pipeline.po.catalog import Catalog
 from pipeline.po.pofile import read_po
+from pipeline.site import interface
 
 FIX = "run 'snakemake all' (or 'make all') to update it"
 MSGFMT_LINE = re.compile(r"(?P<path>[^:]+):(?P<line>[1-9][0-9]*): (?P<message>.*)")  # how msgfmt names a place
@@ -28,17 +31,11 @@ MSGFMT_LINE = re.compile(r"(?P<path>[^:]+):(?P<line>[1-9][0-9]*): (?P<message>.*
 def check_catalogs(project: Project, settings: Settings) -> list[Problem]:
     problems: list[Problem] = []
     msgfmt = shutil.which("msgfmt")
-    for name in project.pages():
+    for name, origin, template in _templates(project, settings, problems):
         pot_path = project.template(name)
-        try:
-            page = read_page(project.source(name), project.relative(project.source(name)))
-        except PipelineError as err:
-            problems.append(err.problem)
-            continue
-        template = template_for(page, settings, "")
         pot = read_bytes(pot_path)
         if pot is None or not same_but_date(template, read_po(pot, project.relative(pot_path))):
-            problems.append(_out_of_date(project.relative(pot_path), page.source))
+            problems.append(_out_of_date(project.relative(pot_path), origin))
         for locale in settings.locales:
             po_path = project.catalog(locale.gettext, name)
             where = project.relative(po_path)
@@ -54,10 +51,26 @@ def check_catalogs(project: Project, settings: Settings) -> list[Problem]:
                                         f"{err.message} (fix the file, then run 'snakemake all')"))
                 continue
             if not same_but_date(updated(template, catalog, locale), catalog):
-                problems.append(_out_of_date(where, page.source))
+                problems.append(_out_of_date(where, origin))
             if msgfmt:
                 problems.extend(_msgfmt(msgfmt, project, po_path))
     return problems
+
+
+def _templates(project: Project, settings: Settings, problems: list[Problem]) -> Iterator[tuple[str, str, Catalog]]:
+    """Each catalog's name, what it is made from, and its template as a build makes it today: every
+    source page's, then the site's interface strings (from the templates)."""
+    for name in project.pages():
+        if name == interface.NAME:
+            continue  # refused by the build (extract) with its message
+        try:
+            page = read_page(project.source(name), project.relative(project.source(name)))
+        except PipelineError as err:
+            problems.append(err.problem)
+            continue
+        yield name, page.source, template_for(page, settings, "")
+    strings = interface.template_catalog(settings.site_name, settings.source_locale, "")
+    yield interface.NAME, "pipeline/site/templates", strings
 
 
 def _out_of_date(path: str, source: str) -> Problem:

@@ -76,6 +76,8 @@ class Page:
     sections: tuple[Section, ...]
     closing: Text | None  # the closing call to action
     anchors: tuple[Anchor, ...] = ()  # links found in the source; kept as they are by segments.walk
+    reviewed_by: Text | None = None  # `Medically Reviewed By:` (not translated: a name)
+    last_reviewed: Text | None = None  # `Last Reviewed:` an ISO date (YYYY-MM-DD)
 
 
 # The roles of the page's segments that are also their entries' msgctxt, spelled once: segments.walk

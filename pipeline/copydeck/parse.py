@@ -49,7 +49,12 @@ HEADER_KEYS = {
     "meta description": "meta_description",
     "url slug": "slug",
 }
+OPTIONAL_KEYS = {  # medical review metadata: a visible line and reviewedBy / lastReviewed in the JSON-LD
+    "medically reviewed by": "reviewed_by",
+    "last reviewed": "last_reviewed",
+}
 HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z]*(?: [A-Za-z]+){0,3})\s*:\s*(.*)")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Control, surrogate and private-use characters (Unicode categories Cc, Cs, Co) and line separators.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
 ANCHOR_HINT = re.compile(r"@|://|www\.|\d[\s-]?\d[\s-]?\d[\s-]\d")
@@ -102,7 +107,8 @@ def parse_deck(data: bytes, source: str, page_name: str) -> Deck:
         notices += [notice] if notice else []
     page = Page(name=page_name, source=source, title=header["title"], subtitle=header["subtitle"],
                 meta_title=header["meta_title"], meta_description=header["meta_description"], slug=header["slug"],
-                lede=tuple(body.lede), breadcrumb=body.breadcrumb, sections=sections, closing=closing)
+                lede=tuple(body.lede), breadcrumb=body.breadcrumb, sections=sections, closing=closing,
+                reviewed_by=header.get("reviewed_by"), last_reviewed=header.get("last_reviewed"))
     return Deck(replace(page, anchors=find_anchors(page)), tuple(sorted(notices, key=lambda n: n.line or 0)))
 
 
@@ -140,16 +146,17 @@ def _read_header(lines: list[Text], source: str) -> tuple[dict[str, Text], int]:
         if not line.text:
             continue
         match = HEADER_LINE.fullmatch(line.text)
-        complete = len(found) == len(HEADER_KEYS)
+        complete = all(f in found for f in HEADER_KEYS.values())
         if match is None:
             break
         key = match.group(1).strip().lower()
-        field = HEADER_KEYS.get(key)
+        field = HEADER_KEYS.get(key) or OPTIONAL_KEYS.get(key)
         if field is None:
             if complete:
                 break  # an ordinary paragraph such as "Note: …" after a complete header
             known = ", ".join(k.title().replace("Url", "URL") for k in HEADER_KEYS)
-            raise SourceError(f"unknown header key {match.group(1)!r} (expected one of: {known})",
+            optional = ", ".join(k.title() for k in OPTIONAL_KEYS)
+            raise SourceError(f"unknown header key {match.group(1)!r} (expected one of: {known}; optional: {optional})",
                               source, line.line)
         if field in found:
             raise SourceError(f"header key {match.group(1)!r} repeated (first on line {found[field].line})",
@@ -157,6 +164,8 @@ def _read_header(lines: list[Text], source: str) -> tuple[dict[str, Text], int]:
         value = match.group(2).strip()
         if not value:
             raise SourceError(f"header key {match.group(1)!r} has no value", source, line.line)
+        if field == "last_reviewed":
+            _check_date(value, source, line.line)
         found[field] = Text(value, line.line)
     else:
         index = len(lines)
@@ -167,6 +176,17 @@ def _read_header(lines: list[Text], source: str) -> tuple[dict[str, Text], int]:
         raise SourceError(f"missing header key(s) {names}: the header must come first, one 'Key: value' a line",
                           source, where)
     return found, index
+
+
+def _check_date(value: str, source: str, line: int) -> None:
+    import datetime
+
+    try:
+        ok = ISO_DATE.fullmatch(value) is not None and datetime.date.fromisoformat(value) is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        raise SourceError(f"Last Reviewed {value!r} is not a date written YYYY-MM-DD (e.g. 2026-03-01)", source, line)
 
 
 def _check_slug(slug: Text, source: str) -> None:

@@ -96,6 +96,7 @@ def _cold_build(project: Project, settings: Settings) -> tuple[dict[str, str], l
     from pipeline.jobs.state import load_states
     from pipeline.jobs.update import run_update_group
     from pipeline.review.outcome import blocking_findings
+    from pipeline.site import furniture
 
     quiet = replace(settings, machine_translation=MachineTranslation(provider=NONE))
     log = logging.getLogger("clinic_l10n")
@@ -105,6 +106,11 @@ def _cold_build(project: Project, settings: Settings) -> tuple[dict[str, str], l
         for name in ("source", "config", "locales"):
             if (project.root / name).is_dir():
                 shutil.copytree(project.root / name, copy.root / name, symlinks=True)
+        for origin in furniture.files(settings, project.root).values():  # the clinic's images, wherever they are
+            if origin.is_relative_to(project.root) and origin.is_file():
+                target = copy.root / origin.relative_to(project.root)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(origin, target)
         log.setLevel(logging.CRITICAL)  # the jobs' own messages are the run's, not the check's
         try:
             run_extract(copy, quiet)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from pipeline import fsio
 from pipeline.catalogs import catalogcache
-from pipeline.catalogs.template import creation_date, generated_here, same_but_date, template_for
+from pipeline.catalogs.template import DATE_FIELD, creation_date, generated_here, same_but_date, template_for
 from pipeline.config import Settings
 from pipeline.copydeck.parse import parse_deck
 from pipeline.errors import PipelineError, Problem
@@ -15,7 +15,9 @@ from pipeline.jobs.manifests import ExtractManifest, SourcePage
 from pipeline.jobs.progress import Progress
 from pipeline.jobs.state import code_and_config_digest, log, log_problem, previous, save
 from pipeline.paths import PAGE_NAME, Project
+from pipeline.po.catalog import Catalog
 from pipeline.po.pofile import write_po
+from pipeline.site import interface
 
 
 def run_extract(project: Project, settings: Settings) -> None:
@@ -34,6 +36,11 @@ def run_extract(project: Project, settings: Settings) -> None:
     pages: dict[str, SourcePage] = {}
     progress = Progress("extract", len(names), "pages", "reading")
     for name in progress.each(names):
+        if name == interface.NAME:  # recorded under its file's name: `name` is the interface's entry
+            pages[f"{name}.txt"] = _failed(SourcePage(), Problem(
+                project.relative(project.source(name)), None, "error", f"the name {name!r} is the site's interface"
+                f" catalog (locales/<locale>/LC_MESSAGES/{name}.po): give the page another file name"))
+            continue
         if not PAGE_NAME.fullmatch(name):
             pages[name] = _failed(SourcePage(), Problem(
                 project.relative(project.source(name)), None, "error", "the file name must be lowercase letters,"
@@ -61,17 +68,14 @@ def run_extract(project: Project, settings: Settings) -> None:
         for notice in deck.notices:  # guessed readings: printed when the page is read, never fatal
             log.warning("%s", notice)
         page = deck.page
-        template = template_for(page, settings, creation_date())
-        if pot_now is None or not same_but_date(template, catalogcache.load(project, project.template(name), pot_now)):
-            text = write_po(template)
-            fsio.write_text(project.template(name), text)
-            pot_now = text.encode("utf-8")
-            catalogcache.store(project, project.template(name), pot_now, template)
+        pot_now, created = _write_template(project, name, template_for(page, settings, creation_date()), pot_now)
         record.wrote(project.template(name))
         pages[name] = replace(entry, template_digest=fsio.digest(pot_now)[:24], slug=page.slug.text,
-                              slug_line=page.slug.line)
+                              slug_line=page.slug.line, crumbs=tuple(item.text for item in page.breadcrumb),
+                              title=page.title.text, description=page.meta_description.text, lastmod=created)
+    pages[interface.NAME] = _interface(project, settings, old.get(interface.NAME), current, record)
     _check_source_slugs(project, pages)
-    for stale in sorted(set(old) - set(pages)):
+    for stale in sorted(set(old) - set(pages) - {interface.NAME}):
         fsio.remove(project.template(stale), project.root)
     _remove_old_templates(project)
     failed = sum(1 for page in pages.values() if page.error is not None)
@@ -88,6 +92,38 @@ def _remove_old_templates(project: Project) -> None:
         data = fsio.read_bytes(pot)
         if data is not None and generated_here(data):
             fsio.remove(pot, project.root)
+
+
+def _write_template(project: Project, name: str, template: Catalog, pot_now: bytes | None) -> tuple[bytes, str]:
+    """Write `name`'s template unless only its date would change; returns its bytes and the date of
+    its content's last change (POT-Creation-Date, YYYY-MM-DD: the sitemap's lastmod of the page)."""
+    old = catalogcache.load(project, project.template(name), pot_now) if pot_now is not None else None
+    if pot_now is not None and old is not None and same_but_date(template, old):
+        return pot_now, (old.field(DATE_FIELD) or "")[:10]
+    text = write_po(template)
+    fsio.write_text(project.template(name), text)
+    data = text.encode("utf-8")
+    catalogcache.store(project, project.template(name), data, template)
+    return data, (template.field(DATE_FIELD) or "")[:10]
+
+
+def _interface(project: Project, settings: Settings, prev: SourcePage | None, current: str,
+               record: Recorder) -> SourcePage:
+    """locales/templates/LC_MESSAGES/site.pot: the interface strings of the templates (see site/interface.py).
+    Made again only when the templates (the code) or the configuration changed."""
+    entry = SourcePage(source_digest=fsio.digest(interface.template_sources())[:24], code_and_config=current,
+                       interface=True)
+    path = project.template(interface.NAME)
+    pot_now = fsio.read_bytes(path)
+    if prev is not None and prev.interface and (prev.source_digest, prev.code_and_config) == \
+            (entry.source_digest, entry.code_and_config) and pot_now is not None \
+            and fsio.digest(pot_now)[:24] == prev.template_digest:
+        record.wrote(path)
+        return prev
+    template = interface.template_catalog(settings.site_name, settings.source_locale, creation_date())
+    pot_now, created = _write_template(project, interface.NAME, template, pot_now)
+    record.wrote(path)
+    return replace(entry, template_digest=fsio.digest(pot_now)[:24], lastmod=created)
 
 
 def _check_source_slugs(project: Project, pages: dict[str, SourcePage]) -> None:

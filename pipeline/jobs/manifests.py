@@ -4,7 +4,7 @@
     catalogs/<locale>.json   LocaleManifest    each page in that locale: a LocalePage
     catalogs/group-<n>.json  GroupManifest     the digest of each locale manifest one update job wrote
     render/shard-<n>.json    RenderManifest    each page of the shard: the files written, what from
-    site.json                SiteManifest      the site-wide files, the digest of the status data
+    site.json                SiteManifest      the site-wide files and index pages, what they were made from
     memory/<locale>.json     MemoryManifest    the locale's translation memory, and what it was built from
 
 (ledgers/<job>.json: see ledger.py.) Every manifest records its `version`. One that cannot be read
@@ -142,6 +142,11 @@ class SourcePage:
     slug: str | None = None
     slug_line: int | None = None  # the line of its URL Slug
     error: Problem | None = None
+    interface: bool = False  # the site's interface strings (site.pot, from the templates), not a source page
+    crumbs: tuple[str, ...] = ()  # what the index pages and the sitemap show of it: its breadcrumb,
+    title: str | None = None  # its title and meta description (in the source language)
+    description: str | None = None
+    lastmod: str | None = None  # YYYY-MM-DD: its template's POT-Creation-Date (the last change of its content)
 
     @property
     def builds(self) -> bool:
@@ -151,18 +156,20 @@ class SourcePage:
     def to_json(self) -> dict[str, object]:
         return {"source_digest": self.source_digest, "code_and_config": self.code_and_config,
                 "template_digest": self.template_digest, "slug": self.slug, "slug_line": self.slug_line,
-                "error": problem_to_json(self.error)}
+                "error": problem_to_json(self.error), "interface": self.interface, "crumbs": list(self.crumbs),
+                "title": self.title, "description": self.description, "lastmod": self.lastmod}
 
     @classmethod
     def from_json(cls, data: Any) -> SourcePage:
         return cls(_opt_str(data["source_digest"]), _opt_str(data["code_and_config"]),
                    _opt_str(data["template_digest"]), _opt_str(data["slug"]), _opt_int(data["slug_line"]),
-                   problem_from_json(data["error"]))
+                   problem_from_json(data["error"]), _bool(data["interface"]), _strs(data["crumbs"]),
+                   _opt_str(data["title"]), _opt_str(data["description"]), _opt_str(data["lastmod"]))
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractManifest:
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2  # 2: the interface catalog's entry; each page's crumbs, title, description, lastmod
     pages: dict[str, SourcePage] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
@@ -193,6 +200,13 @@ class LocalePage:
     catalog_digest: str | None = None  # the bytes QA checked: the render publishes exactly these
     reviewed_digest: str | None = None  # what the catalog contributes to the translation memory
     memory_digest: str | None = None  # the translation memory its empty entries were drafted from
+    lastmod: str | None = None  # YYYY-MM-DD: the later of the template's POT-Creation-Date and PO-Revision-Date
+    reviewed_on: str | None = None  # YYYY-MM-DD: the clinical sign-off's date, else PO-Revision-Date
+    # What index pages show of a published version: its reviewed breadcrumb (English -> translated), title
+    # and meta description (empty for an unpublished one).
+    crumbs: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    description: str | None = None
 
     def to_json(self) -> dict[str, object]:
         from pipeline.review.postedit import PostEdit
@@ -205,7 +219,8 @@ class LocalePage:
             "postedit": {f.name: getattr(self.postedit, f.name) for f in fields(PostEdit)} if self.postedit else None,
             "signoff": {f.name: getattr(self.signoff, f.name) for f in fields(self.signoff)} if self.signoff else None,
             "catalog_digest": self.catalog_digest, "reviewed_digest": self.reviewed_digest,
-            "memory_digest": self.memory_digest,
+            "memory_digest": self.memory_digest, "lastmod": self.lastmod, "reviewed_on": self.reviewed_on,
+            "crumbs": self.crumbs, "title": self.title, "description": self.description,
         }
 
     @classmethod
@@ -223,6 +238,9 @@ class LocalePage:
             Signoff(_str(signoff["name"]), _str(signoff["email"]), _str(signoff["date"]),
                     _opt_str(signoff["fingerprint"])) if signoff else None,
             _opt_str(data["catalog_digest"]), _opt_str(data["reviewed_digest"]), _opt_str(data["memory_digest"]),
+            _opt_str(data["lastmod"]), _opt_str(data["reviewed_on"]),
+            {_str(k): _str(v) for k, v in data["crumbs"].items()}, _opt_str(data["title"]),
+            _opt_str(data["description"]),
         )
 
 
@@ -245,7 +263,7 @@ def _finding_from_json(data: Any) -> Finding:
 
 @dataclass(frozen=True, slots=True)
 class LocaleManifest:
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2  # 2: each page's lastmod, reviewed_on, crumbs, title, description
     locale: str
     pages: dict[str, LocalePage] = field(default_factory=dict)
 
@@ -312,16 +330,20 @@ class RenderManifest:
 # site.json
 @dataclass(frozen=True, slots=True)
 class SiteManifest:
-    VERSION: ClassVar[int] = 1
-    files: tuple[str, ...]  # project-relative: sitemap, robots.txt, stylesheets, status report
-    status_digest: str  # names the status data the report shows
+    VERSION: ClassVar[int] = 2  # 2: the home, index, chooser and 404 pages
+    files: tuple[str, ...]  # project-relative: sitemap, robots.txt, assets, index pages, status report
+    status_digest: str  # names the status data the report shows, the code and the configuration
+    pages_inputs: str | None = None  # names what the index pages and the sitemap show (jobs/sitewide.py)
+    pages: tuple[str, ...] = ()  # project-relative: the home, index, chooser and 404 pages
 
     def to_json(self) -> dict[str, object]:
-        return {"files": list(self.files), "status_digest": self.status_digest}
+        return {"files": list(self.files), "status_digest": self.status_digest, "pages_inputs": self.pages_inputs,
+                "pages": list(self.pages)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SiteManifest:
-        return cls(_strs(data["files"]), _str(data["status_digest"]))
+        return cls(_strs(data["files"]), _str(data["status_digest"]), _opt_str(data["pages_inputs"]),
+                   _strs(data["pages"]))
 
 
 # memory/<locale>.json

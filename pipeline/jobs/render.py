@@ -24,7 +24,7 @@ from pipeline.jobs.state import (
     published_versions,
     save,
 )
-from pipeline.paths import Project, shard_of
+from pipeline.paths import INTERFACE, Project, shard_of
 from pipeline.review.findings import Finding
 
 log = logging.getLogger("clinic_l10n")
@@ -32,7 +32,10 @@ log = logging.getLogger("clinic_l10n")
 if TYPE_CHECKING:
     from pipeline.config import Settings
     from pipeline.copydeck.model import Link, Segment
+    from pipeline.locales import SiteLocale
     from pipeline.po.catalog import Key, Message
+    from pipeline.site.interface import Interface
+    from pipeline.site.pages import Crumb
 
 
 def is_current(project: Project, shard: int) -> bool:
@@ -52,7 +55,8 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
     states = []
     for path in project.locale_manifests():
         pages = manifests.stored_pages(path, LocaleManifest)
-        states.append((path.name, sorted((n, e) for n, e in pages.items() if shard_of(n, shards) == shard)))
+        states.append((path.name, sorted((n, e) for n, e in pages.items()
+                                         if n == INTERFACE or shard_of(n, shards) == shard)))
     return fingerprint(code_and_config_digest(project), extract, states)
 
 
@@ -68,9 +72,14 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
     versions = published_versions(settings, extract, states)
     current = code_and_config_digest(project)
     record = Recorder(project, previous=load_ledger(project.ledger(f"render-{shard}")))
+    interfaces = Interfaces(project, settings, _interface_states(settings, states))
     pages: dict[str, RenderedPage] = {}
     errors: list[Problem] = []
     complete = True
+    # Every page of a locale shows its interface strings and links its breadcrumb to its index pages
+    # when the locale's interface catalog (site.po) is published.
+    ui_key = {code: (s.inputs, s.published) if s is not None else None
+              for code, s in _interface_states(settings, states).items()}
     mine = {name: links for name, links in versions.items() if shard_of(name, settings.render_shards) == shard}
     progress = Progress(f"render shard {shard}", len(mine), "pages", "rendering")
     for name, links in progress.each(list(mine.items())):
@@ -81,7 +90,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
                   if name in states[loc.gettext] and states[loc.gettext][name].error is None}
         source_digest = extract[name].source_digest or ""
         key = fingerprint(current, source_digest, [(v.locale.gettext, v.slug) for v in links],
-                     {code: (s.inputs, s.published, list(s.reasons)) for code, s in status.items()})
+                          {code: (s.inputs, s.published, list(s.reasons)) for code, s in status.items()}, ui_key)
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
         files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
                   if loc.gettext in status]
@@ -91,7 +100,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
             record.kept(project.root / f for f in files)
             continue
         try:
-            _render_page(project, settings, name, source_digest, links, status)
+            _render_page(project, settings, name, source_digest, links, status, interfaces)
             pages[name] = RenderedPage(key, tuple(files))
             record.wrote(*(project.root / f for f in files))
         except CatalogChanged as err:  # saved during this run: rendered from the checked bytes next run
@@ -115,15 +124,58 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
     return errors
 
 
+def _interface_states(settings: Settings, states: dict[str, dict[str, LocalePage]]) -> dict[str, LocalePage | None]:
+    """Each locale's state of its interface catalog (site.po), None before it has one."""
+    return {loc.gettext: states[loc.gettext].get(INTERFACE) for loc in settings.locales}
+
+
+class Interfaces:
+    """Each locale's interface strings, read once a job from the catalog QA checked (published ones only)."""
+
+    def __init__(self, project: Project, settings: Settings, states: dict[str, LocalePage | None]) -> None:
+        self.project, self.settings, self.states = project, settings, states
+        self.loaded: dict[str, Interface] = {}
+
+    def published(self, locale: SiteLocale) -> bool:
+        state = self.states.get(locale.gettext)
+        return locale == self.settings.source_locale or (state is not None and state.published)
+
+    def of(self, locale: SiteLocale) -> Interface:
+        """`locale`'s interface when published, else the source language's."""
+        from pipeline.site import interface
+
+        if not self.published(locale) or locale == self.settings.source_locale:
+            return interface.Interface(self.settings.source_locale)
+        if locale.gettext not in self.loaded:
+            from pipeline.catalogs import catalogcache
+
+            path = self.project.catalog(locale.gettext, INTERFACE)
+            state = self.states[locale.gettext]
+            catalog = catalogcache.load_checked(self.project, path, (state.catalog_digest if state else None) or "")
+            self.loaded[locale.gettext] = interface.interface_of(locale, catalog)
+        return self.loaded[locale.gettext]
+
+    def crumbs(self, english: list[str], here: Link) -> list[Crumb]:
+        """Links for a page's breadcrumb: the index pages of its locale (of the source locale while the
+        locale's interface is not published: they exist only then), the last item the page itself."""
+        from pipeline.site.navigation import crumb_paths, index_href
+        from pipeline.site.pages import Crumb
+
+        home = here.locale if self.published(here.locale) else self.settings.source_locale
+        lang = None if home == here.locale else home.bcp47
+        return [Crumb(here.href) if path is None else Crumb(index_href(here.base_url, home.url_segment, path), lang)
+                for path in crumb_paths(english)]
+
+
 def _render_page(project: Project, settings: Settings, name: str, source_digest: str, links: list[Link],
-                 status: dict[str, LocalePage]) -> None:
+                 status: dict[str, LocalePage], interfaces: Interfaces) -> None:
     """Render from exactly what was checked: the source page whose digest the extract job recorded and
     each catalog in the version the update job decided on (CatalogChanged if either changed since)."""
     from pipeline.catalogs import catalogcache
     from pipeline.copydeck.model import Link
     from pipeline.copydeck.parse import parse_page
     from pipeline.copydeck.segments import walk
-    from pipeline.site.pages import cache_compiled_templates, preview_banner, render_page, state_marker
+    from pipeline.site.pages import Review, cache_compiled_templates, preview_banner, render_page, state_marker
 
     cache_compiled_templates(project.compiled_templates)
 
@@ -134,12 +186,18 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
     page = parse_page(data, project.relative(source), name)
     parsed = {code: catalogcache.load_checked(project, project.catalog(code, name), info.catalog_digest or "").by_key()
               for code, info in status.items()}
+    english = [item.text for item in page.breadcrumb]
     for link in links:
         localised = page
+        translated_on = None
         if link.locale != settings.source_locale:
             where = project.relative(project.catalog(link.locale.gettext, name))
             localised = walk(page, _translator(parsed[link.locale.gettext], where))
-        html = render_page(localised, settings, link, links)
+            translated_on = status[link.locale.gettext].reviewed_on
+        review = Review(page.reviewed_by.text if page.reviewed_by else None,
+                        page.last_reviewed.text if page.last_reviewed else None, translated_on)
+        html = render_page(localised, settings, link, links, ui=interfaces.of(link.locale),
+                           crumbs=interfaces.crumbs(english, link), review=review)
         fsio.write_text(project.page_file(link.locale.url_segment, link.slug), html)
     for locale in settings.locales:
         translations = parsed.get(locale.gettext)
@@ -155,7 +213,8 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
                                 list(info.findings), settings.source_locale)
         here = Link(locale, links[0].slug, settings.base_url)
         mark = state_marker(marks, settings.source_locale, noted, sources)
-        html = render_page(localised, settings, here, [], mark=mark, preview_banner=banner)
+        html = render_page(localised, settings, here, [], mark=mark, preview_banner=banner,
+                           ui=interfaces.of(locale))
         fsio.write_text(project.preview_file(locale.url_segment, links[0].slug), html)
 
 

@@ -157,7 +157,8 @@ def package_digest() -> str:
     """Names this version of the package (its code, templates, schema): it changes whenever one of
     them does, so outputs are rebuilt."""
     package = Path(__file__).parent.parent
-    parts = [p.read_bytes() for p in sorted(package.rglob("*")) if p.suffix in (".py", ".j2", ".css", ".json")]
+    suffixes = (".py", ".j2", ".css", ".json", ".svg", ".png", ".ico")  # code, templates, shipped assets
+    parts = [p.read_bytes() for p in sorted(package.rglob("*")) if p.suffix in suffixes]
     return fsio.digest(b"\0".join(parts))[:16]
 
 

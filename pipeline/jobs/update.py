@@ -9,7 +9,7 @@ from dataclasses import replace
 from pipeline import fsio
 from pipeline.catalogs import catalogcache
 from pipeline.catalogs.refresh import check_header, updated
-from pipeline.catalogs.template import same_but_date
+from pipeline.catalogs.template import DATE_FIELD, same_but_date
 from pipeline.config import Settings
 from pipeline.copydeck.model import URL_SLUG
 from pipeline.drafts.memory import Memory
@@ -280,9 +280,47 @@ def _status(project: Project, name: str, locale: SiteLocale, template: Catalog, 
     slug_entry = next((m for m in template.messages if m.msgctxt == SLUG_KEY[0]), None)
     slug_key = slug_entry.key if slug_entry else SLUG_KEY
     decision = decide(name, locale.gettext, template, catalog, slug_key, blocking)
-    return LocalePage(slug=decision.slug, publishable=decision.published, published=decision.published,
+    page = LocalePage(slug=decision.slug, publishable=decision.published, published=decision.published,
                       reasons=decision.reasons, signoff_needed=bool(review.reasons), counts=decision.counts,
                       findings=tuple(findings), postedit=review.edit, signoff=review.signoff)
+    return _published_facts(page, template, catalog, review.signoff.date if review.signoff else None)
+
+
+LABELS = {"page title": "title", "meta description": "description"}  # msgctxt -> what index pages show
+
+
+def _published_facts(page: LocalePage, template: Catalog, catalog: Catalog, signed: str | None) -> LocalePage:
+    """`page` with what the site job needs of a version without reading its catalog: the reviewed
+    translations of its breadcrumb, title and meta description (index pages; of a published version
+    only), the date of its content's last change (the sitemap's lastmod: the later of the template's
+    POT-Creation-Date and the catalog's PO-Revision-Date) and of its translation's review (the
+    clinical sign-off, else PO-Revision-Date)."""
+    created, revised = (_iso_date(catalog.field(f)) for f in (DATE_FIELD, "PO-Revision-Date"))
+    page = replace(page, lastmod=max(filter(None, (created, revised)), default=None), reviewed_on=signed or revised)
+    if not page.published:
+        return page
+    found = catalog.by_key()
+    crumbs: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for wanted in template.messages:
+        message = found.get(wanted.key)
+        if message is None or not message.reviewed:
+            continue
+        if wanted.msgctxt == "breadcrumb":
+            crumbs[wanted.msgid] = message.msgstr
+        elif wanted.msgctxt in LABELS:
+            labels[LABELS[wanted.msgctxt]] = message.msgstr
+    return replace(page, crumbs=crumbs, title=labels.get("title"), description=labels.get("description"))
+
+
+def _iso_date(value: str | None) -> str | None:
+    """``2026-03-01 10:00+0100`` -> ``2026-03-01``; None for gettext's placeholder or anything else."""
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat((value or "")[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 def _unique_slugs(pages: dict[str, LocalePage], project: Project, locale: SiteLocale) -> dict[str, LocalePage]:

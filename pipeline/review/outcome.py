@@ -53,10 +53,11 @@ def outcome(settings: Settings, extract: dict[str, SourcePage], states: dict[str
     errors = problems_in(extract, states)
     findings = tuple(finding for state in states.values() for name in sorted(state)
                      for finding in blocking_findings(state[name]))
-    built = [name for name, entry in sorted(extract.items()) if entry.builds]
+    pages = {name: entry for name, entry in extract.items() if not entry.interface}  # not site.pot
+    built = [name for name, entry in sorted(pages.items()) if entry.builds]
     source = f"{settings.source_locale.gettext}: {len(built)} published"
-    if len(built) < len(extract):
-        failed = len(extract) - len(built)
+    if len(built) < len(pages):
+        failed = len(pages) - len(built)
         source += f", {failed} not built (source error{'s' if failed > 1 else ''})"
     lines = [source]
     for loc in settings.locales:

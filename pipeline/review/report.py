@@ -79,8 +79,11 @@ def status_html(data: dict[str, Any]) -> str:
             bars = [{"state": s, "label": STATE_LABELS[s], "words": version["words"][s],
                      "percent": round(100 * version["words"][s] / total, 2), "colour": COLOURS[s]}
                     for s in STATES if version["words"][s]]
-            cells.append({"version": version, "bars": bars, "code": loc["code"]})
-            findings += [{"page": name, "locale": loc["code"], **f} for f in version["findings"]]
+            preview = f"../preview/{loc['lang'].lower()}/{page['slug']}/index.html" if page["slug"] else None
+            cells.append({"version": version, "bars": bars, "code": loc["code"], "name": loc["name"],
+                          "lang": loc["lang"], "preview": preview})
+            findings += [{"page": name, "locale": loc["code"], "href": "../../" + f["where"].rpartition(":")[0], **f}
+                         for f in version["findings"]]
         rows.append({"name": name, "page": page, "cells": cells})
     legend = [{"state": s, "label": STATE_LABELS[s], "colour": COLOURS[s]} for s in STATES]
     return environment().get_template("status.html.j2").render(

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from babel import Locale, UnknownLocaleError
 from lxml import etree, html
@@ -127,17 +127,22 @@ def _check_hreflang(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
         return
     if "x-default" not in info.alternates:
         bad.add(info.file, "hreflang set has no x-default")
-    if info.alternates.get(info.lang) != info.canonical:
-        bad.add(info.file, f"hreflang set has no self link ({info.lang} -> the canonical URL)")
+    if info.canonical not in (info.alternates.get(info.lang), info.alternates.get("x-default")):
+        bad.add(info.file, f"hreflang set has no self link ({info.lang} or x-default -> the canonical URL)")
 
 
 def _check_open_graph(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
     def og(prop: str) -> list[str]:
         return [str(v) for v in doc.xpath(f"//head/meta[@property='{prop}']/@content")]
 
-    for prop in ("og:title", "og:type", "og:url", "og:locale", "og:site_name"):
+    for prop in ("og:title", "og:type", "og:url", "og:locale", "og:site_name", "og:image", "og:image:width",
+                 "og:image:height", "og:image:alt"):
         if len(og(prop)) != 1:
             bad.add(info.file, f"needs exactly one {prop}")
+    if og("og:image") and not og("og:image")[0].startswith(("http://", "https://")):
+        bad.add(info.file, "og:image is not an absolute URL")
+    if len(doc.xpath("//head/meta[@name='twitter:card']")) != 1:
+        bad.add(info.file, "needs exactly one twitter:card")
     if og("og:url") and og("og:url")[0] != info.canonical:
         bad.add(info.file, "og:url differs from the canonical URL")
     locale = og("og:locale")
@@ -149,6 +154,9 @@ def _check_open_graph(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
     expected = max(len(info.alternates) - 2, 0)  # hreflang minus self and x-default
     if len(alternates) != expected:
         bad.add(info.file, f"{len(alternates)} og:locale:alternate, but {expected} other published versions")
+
+
+WEB_PAGES = ("MedicalWebPage", "CollectionPage", "WebPage")  # a page's main node, one of these
 
 
 def _check_json_ld(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
@@ -163,24 +171,33 @@ def _check_json_ld(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
         for node in nodes:
             if isinstance(node, dict) and isinstance(node.get("@type"), str):
                 kinds[node["@type"]] = node
-    page = kinds.get("MedicalWebPage")
-    if page is None:
-        bad.add(info.file, "no JSON-LD MedicalWebPage")
-    else:
-        if page.get("inLanguage") != info.lang:
-            bad.add(info.file, f"MedicalWebPage inLanguage {page.get('inLanguage')!r} != lang {info.lang!r}")
-        if page.get("url") != info.canonical:
-            bad.add(info.file, "MedicalWebPage url differs from the canonical URL")
-        if not isinstance(page.get("about"), dict) or page["about"].get("@type") != "MedicalTherapy":
-            bad.add(info.file, "MedicalWebPage has no 'about' MedicalTherapy")
+    kind = next((k for k in WEB_PAGES if k in kinds), None)
+    if kind is None:
+        bad.add(info.file, f"no JSON-LD {' or '.join(WEB_PAGES)}")
+        return
+    page = kinds[kind]
+    if page.get("inLanguage") != info.lang:
+        bad.add(info.file, f"{kind} inLanguage {page.get('inLanguage')!r} != lang {info.lang!r}")
+    if page.get("url") != info.canonical:
+        bad.add(info.file, f"{kind} url differs from the canonical URL")
+    if kind == "MedicalWebPage" and (not isinstance(page.get("about"), dict)
+                                     or page["about"].get("@type") != "MedicalTherapy"):
+        bad.add(info.file, "MedicalWebPage has no 'about' MedicalTherapy")
+    if kind == "WebPage":
+        return  # the language chooser at the root: no breadcrumb
     crumbs = kinds.get("BreadcrumbList")
     items = crumbs.get("itemListElement") if crumbs else None
-    if not isinstance(items, list) or len(items) < 2:
-        bad.add(info.file, "no JSON-LD BreadcrumbList with at least two items")
+    least = 2 if kind == "MedicalWebPage" else 1  # a home page is its own only crumb
+    if not isinstance(items, list) or len(items) < least:
+        bad.add(info.file, f"no JSON-LD BreadcrumbList with at least {least} item(s)")
         return
     for position, item in enumerate(items, start=1):
         if not isinstance(item, dict) or item.get("position") != position or not item.get("name"):
             bad.add(info.file, f"BreadcrumbList item {position} needs position {position} and a name")
+        elif not isinstance(item.get("item"), str) or not item["item"].startswith(("http://", "https://")):
+            bad.add(info.file, f"BreadcrumbList item {position} has no absolute URL ('item')")
+    if isinstance(items[-1], dict) and items[-1].get("item") != info.canonical:
+        bad.add(info.file, "the last BreadcrumbList item is not the page's canonical URL")
 
 
 def _check_active_content(doc: HtmlElement, where: str, bad: Problems) -> None:
@@ -228,6 +245,9 @@ def _check_sitemap(site: Path, pages: list[PageInfo], bad: Problems) -> None:
     seen: set[str] = set()
     for url in root.iterfind(f"{{{SITEMAP_NS}}}url"):
         loc = (url.findtext(f"{{{SITEMAP_NS}}}loc") or "").strip()
+        if not loc.isascii() or any(c in loc for c in ' "<>\\^`{|}'):
+            bad.add("sitemap.xml", f"{loc} is not percent-encoded (the sitemaps protocol requires escaped URLs)")
+        loc = unquote(loc)
         if loc in seen:
             bad.add("sitemap.xml", f"{loc} listed twice")
         seen.add(loc)

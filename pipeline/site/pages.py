@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
@@ -21,6 +22,8 @@ from markupsafe import Markup, escape
 from pipeline.config import Settings
 from pipeline.copydeck.model import Anchor, Link, OrderedList, Page, Paragraph, Section, Text
 from pipeline.locales import SiteLocale
+from pipeline.site.interface import Interface
+from pipeline.site.links import link_target
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -69,73 +72,149 @@ def plain(text: Text) -> Markup:
     return escape(text.text)
 
 
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """A breadcrumb item's link: an index page (`lang` when it is in another language) or the page."""
+
+    href: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Who reviewed the page's medical content and when (copy-deck headers), and when its translation
+    was reviewed (the catalog's sign-off, else its PO-Revision-Date): ISO dates."""
+
+    by: str | None = None
+    on: str | None = None
+    translated_on: str | None = None
+
+
 def render_page(page: Page, settings: Settings, here: Link, versions: list[Link],
-                mark: Callable[[Text], Markup] = plain, preview_banner: Markup | None = None) -> str:
+                mark: Callable[[Text], Markup] = plain, preview_banner: Markup | None = None,
+                ui: Interface | None = None, crumbs: list[Crumb] | None = None, review: Review | None = None) -> str:
     """HTML of `page` (already localised) published at `here`; `versions` are all published ones.
 
     With `preview_banner` the page is a reviewer preview: noindex, no canonical or hreflang.
+    `ui`: the interface strings (default: the source language's); `crumbs`: a link for each
+    breadcrumb item (None: the items are text, as in previews).
     """
     source = next(v for v in versions if v.locale == settings.source_locale) if versions else here
+    ui = ui or Interface(settings.source_locale)
     canonical = None if preview_banner else here.href
     alternates = [] if preview_banner else (
         [{"hreflang": v.locale.bcp47, "href": v.href} for v in versions]
         + [{"hreflang": "x-default", "href": source.href}]
     )
-    languages = [v.locale.babel.language for v in versions]
-    switcher = [
-        {"name": v.locale.native_name if languages.count(v.locale.babel.language) == 1
-         else v.locale.native_name_with_region,
-         "href": v.href, "lang": v.locale.bcp47, "current": v.locale == here.locale}
-        for v in versions
-    ]
+    linked = linking(mark, page.anchors, settings)
+    trail = [{"text": linked(item), "href": crumbs[i].href if crumbs else None,
+              "lang": crumbs[i].lang if crumbs else None} for i, item in enumerate(page.breadcrumb)]
     context = {
+        **chrome(settings, here.locale, ui, "../../", crumbs[0].href if crumbs else f"{settings.base_url}/"),
         "page": page,
-        "lang": here.locale.bcp47,
-        "dir": here.locale.direction,
+        "title": page.meta_title.text,
+        "description": page.meta_description.text,
         "canonical": canonical,
         "alternates": alternates,
         "robots": "noindex, nofollow" if preview_banner else None,
-        "og_locale": here.locale.open_graph,
         "og_alternates": [] if preview_banner else [v.locale.open_graph for v in versions if v.locale != here.locale],
-        "site_name": settings.site_name,
-        "stylesheet": _relative_stylesheet(),
-        "json_ld": None if preview_banner else json_ld(structured_data(page, here, settings)),
-        "switcher": [] if preview_banner else switcher,
-        "mark": linking(mark, page.anchors, settings),
+        "json_ld": None if preview_banner else json_ld(structured_data(page, here, settings, crumbs, review)),
+        "switcher": [] if preview_banner else switcher(versions, here.locale),
+        "crumbs": trail,
+        "review": _review_context(review, ui) if review else None,
+        "mark": linked,
         "list_tag": lambda block: "ol" if isinstance(block, OrderedList) else "ul",
         "banner": preview_banner,
     }
     return environment().get_template("page.html.j2").render(context)
 
 
-def _relative_stylesheet() -> str:
-    return "../../" + STYLESHEET_PATH  # pages live at <lang>/<slug>/index.html
+def chrome(settings: Settings, locale: SiteLocale, ui: Interface, root: str, home: str) -> dict[str, Any]:
+    """What every template of the site needs (layout.html.j2): language, furniture, interface strings.
+    `root`: the relative path to the web root from the page; `home`: the href of the logo's link."""
+    from pipeline.site.furniture import furniture
+
+    other = ui.lang != locale.bcp47  # the interface falls back to the source language: say so
+    return {
+        "lang": locale.bcp47, "dir": locale.direction, "og_locale": locale.open_graph,
+        "site_name": settings.site_name, "stylesheet": STYLESHEET_PATH, "root": root, "home_href": home,
+        "furniture": furniture(settings), "_": ui.gettext,
+        "ui_attrs": Markup(f' lang="{escape(ui.lang)}" dir="{ui.dir}"') if other else "",  # noqa: S704 - escaped
+        "crumbs": [], "banner": None, "robots": None, "json_ld": None, "switcher": [],
+    }
 
 
-def structured_data(page: Page, here: Link, settings: Settings) -> dict[str, object]:
+class Versioned(Protocol):
+    """A page in one language: a published version (`Link`) or an index page's."""
+
+    @property
+    def locale(self) -> SiteLocale: ...
+
+    @property
+    def href(self) -> str: ...
+
+
+def switcher(versions: Sequence[Versioned], current: SiteLocale) -> list[dict[str, Any]]:
+    languages = [v.locale.babel.language for v in versions]
+    return [{"name": v.locale.native_name if languages.count(v.locale.babel.language) == 1
+             else v.locale.native_name_with_region,
+             "href": v.href, "lang": v.locale.bcp47, "current": v.locale == current} for v in versions]
+
+
+def _review_context(review: Review, ui: Interface) -> dict[str, str | None] | None:
+    if not (review.by or review.on or review.translated_on):
+        return None
+    return {"by": review.by, "on": review.on, "on_text": long_date(review.on, ui.locale),
+            "translated_on": review.translated_on, "translated_on_text": long_date(review.translated_on, ui.locale)}
+
+
+def long_date(iso: str | None, locale: SiteLocale) -> str | None:
+    """``2026-03-01`` -> ``1 March 2026`` in the interface's language (CLDR's long date format)."""
+    if not iso:
+        return None
+    import datetime
+
+    from babel.dates import format_date  # only pages with a review date pay for its import
+
+    return format_date(datetime.date.fromisoformat(iso), "long", locale=locale.babel)
+
+
+def structured_data(page: Page, here: Link, settings: Settings, crumbs: list[Crumb] | None = None,
+                    review: Review | None = None) -> dict[str, object]:
+    from pipeline.site.furniture import publisher
+
     url = here.href
-    crumbs = [
-        {"@type": "ListItem", "position": i, "name": item.text}
+    items = [
+        {"@type": "ListItem", "position": i, "name": item.text, "item": crumbs[i - 1].href if crumbs else url}
         for i, item in enumerate(page.breadcrumb, start=1)
     ]
-    if crumbs:
-        crumbs[-1]["item"] = url  # the other items name pages this site does not build yet
+    if not crumbs:  # without index pages, only the page itself can be named
+        for item in items[:-1]:
+            del item["item"]
+    clinic = publisher(settings)
+    webpage: dict[str, object] = {
+        "@type": "MedicalWebPage",
+        "@id": f"{url}#webpage",
+        "url": url,
+        "name": page.meta_title.text,
+        "headline": page.title.text,
+        "description": page.meta_description.text,
+        "inLanguage": here.locale.bcp47,
+        "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": f"{settings.base_url}/"},
+        "about": {"@type": "MedicalTherapy", "name": page.title.text},
+        "breadcrumb": {"@id": f"{url}#breadcrumb"},
+        "publisher": {"@id": clinic["@id"]},
+    }
+    if review and review.by:
+        webpage["reviewedBy"] = {"@type": "Person", "name": review.by}
+    if review and review.on:
+        webpage["lastReviewed"] = review.on
     return {
         "@context": "https://schema.org",
         "@graph": [
-            {
-                "@type": "MedicalWebPage",
-                "@id": f"{url}#webpage",
-                "url": url,
-                "name": page.meta_title.text,
-                "headline": page.title.text,
-                "description": page.meta_description.text,
-                "inLanguage": here.locale.bcp47,
-                "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": f"{settings.base_url}/"},
-                "about": {"@type": "MedicalTherapy", "name": page.title.text},
-                "breadcrumb": {"@id": f"{url}#breadcrumb"},
-            },
-            {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": crumbs},
+            webpage,
+            {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": items},
+            clinic,
             *faq_data(page, here),
         ],
     }
@@ -194,23 +273,6 @@ def _opening_tag(anchor: Anchor, settings: Settings) -> str | None:
     external = anchor.kind == "url" and urlsplit(href).netloc != urlsplit(settings.base_url).netloc
     rel = ' rel="noopener"' if external else ""
     return f'<a href="{escape(href)}"{rel}>'
-
-
-def link_target(anchor: Anchor, country: str) -> str | None:
-    """The href of an anchor: tel: in E.164 (None when it is no valid number of `country`), mailto:, or the URL."""
-    if anchor.kind == "mailto":
-        return f"mailto:{anchor.text}"
-    if anchor.kind == "url":
-        return anchor.text if anchor.text.startswith(("http://", "https://")) else f"https://{anchor.text}"
-    import phonenumbers  # only pages with a phone number pay for its import
-
-    try:
-        number = phonenumbers.parse(anchor.text, country)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # A finding's kind in a preview, in the banner's order: (singular, plural).

@@ -1,32 +1,58 @@
-"""Stage 4b: output/site/sitemap.xml — every published URL with its hreflang alternates.
+"""Stage 4b: output/site/sitemap.xml — every published URL with its hreflang alternates and lastmod.
 
 The alternates of each <url> are exactly the page's own hreflang set (every published version
-of the page plus x-default), so the sitemap and the pages can never disagree.
+of the page plus x-default), so the sitemap and the pages can never disagree. `<loc>` is the URL
+percent-encoded (RFC 3986, as the sitemaps protocol requires: a translated slug's letters become
+UTF-8 %XX); the alternates keep the IRIs the pages' own hreflang links use. `lastmod` is the date
+of the version's content's last change as its files record it (see jobs/sitewide.py): never the time
+of a build, so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipeline.copydeck.model import Link
+from dataclasses import dataclass
+from urllib.parse import quote
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+URL_SAFE = "!#$&'()*+,/:;=?@[]~%-._"  # RFC 3986 reserved and unreserved characters, and existing escapes
 
 
-def sitemap_xml(clusters: list[list[Link]], source_locale_code: str) -> str:
-    """`clusters`: for each page, its published versions (the source-language one included)."""
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One URL of the site: its language (BCP 47), address (an IRI) and last content change (YYYY-MM-DD)."""
+
+    lang: str
+    href: str
+    lastmod: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """The versions of one page (or index page) in every language, and the x-default among them."""
+
+    entries: tuple[Entry, ...]
+    x_default: str
+    x_default_lastmod: str | None = None  # when x-default is a page of its own (the language chooser)
+
+
+def uri(iri: str) -> str:
+    """An IRI as a URI: every character outside ASCII's URL characters percent-encoded as UTF-8."""
+    return quote(iri, safe=URL_SAFE)
+
+
+def sitemap_xml(clusters: list[Cluster]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
-    for versions in clusters:
-        default = next((v for v in versions if v.locale.gettext == source_locale_code), None)
-        if default is None:
-            continue
-        alternates = [(v.locale.bcp47, v.href) for v in versions] + [("x-default", default.href)]
-        for version in versions:
+    for cluster in clusters:
+        alternates = [(e.lang, e.href) for e in cluster.entries] + [("x-default", cluster.x_default)]
+        own = () if any(e.href == cluster.x_default for e in cluster.entries) else (
+            Entry("x-default", cluster.x_default, cluster.x_default_lastmod),)
+        for entry in (*cluster.entries, *own):
             lines.append("<url>")
-            lines.append(f"<loc>{_text(version.href)}</loc>")
+            lines.append(f"<loc>{_text(uri(entry.href))}</loc>")
+            if entry.lastmod:
+                lines.append(f"<lastmod>{_text(entry.lastmod)}</lastmod>")
             lines.extend(
                 f'<xhtml:link rel="alternate" hreflang="{_attr(code)}" href="{_attr(href)}"/>'
                 for code, href in alternates
