@@ -214,11 +214,14 @@ def _masks(text: bytes) -> dict[int, int]:
 
 
 def _lcs_length(masks: dict[int, int], length: int, other: bytes) -> int:
-    """Length of the longest common subsequence of a text of `length` characters (its `masks`) and `other`,
-    bit-parallel (Hyyrö 2004): one big-integer step per character of `other` instead of a row of a table."""
-    full = (1 << length) - 1
-    v = full
+    """Length of the longest common subsequence of a text of `length` bytes (its `masks`) and `other`,
+    bit-parallel (Hyyrö 2004): one big-integer step per byte of `other` that the text holds, instead of
+    a row of a table. Carries past the top bit never reach the lower ones, so they are cut off once."""
+    v = (1 << length) - 1
+    get = masks.get
     for byte in other:
-        u = v & masks.get(byte, 0)
-        v = ((v + u) | (v - u)) & full
-    return length - v.bit_count()
+        mask = get(byte)
+        if mask:
+            u = v & mask
+            v = (v + u) | (v - u)
+    return length - (v & ((1 << length) - 1)).bit_count()
