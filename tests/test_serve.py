@@ -151,7 +151,7 @@ def test_serve_answers_on_loopback_only_and_serves_nothing_outside_output(served
     (root / "output" / "preview" / "leak").symlink_to(root / "config")
     for path in ("/preview/../../config/config.yaml", "/preview/%2e%2e/%2e%2e/config/config.yaml",
                  "/source/iv-ketamine-infusion.txt", "/preview/leak/config.yaml", "/.state/site.json",
-                 "/preview/..%2f..%2fconfig/config.yaml", "/site/%00"):
+                 "/preview/..%2f..%2fconfig/config.yaml", "/site/%00", "/preview/%ff"):
         status, body = served.get(path)
         assert status == 404, path
         assert "base_url" not in body

@@ -142,7 +142,10 @@ def handler_for(live: Live) -> type[BaseHTTPRequestHandler]:
 def resolve(live: Live, url_path: str) -> Path | None:
     """The file a URL names inside output/preview, output/site or output/reports; None for anything
     else (another folder, `..`, a link leading out of the folder, a missing file)."""
-    parts = [p for p in unquote(url_path, errors="strict").split("/") if p]
+    try:
+        parts = [p for p in unquote(url_path, errors="strict").split("/") if p]
+    except UnicodeDecodeError:  # not UTF-8 once decoded: names no file of ours
+        return None
     if not parts or parts[0] not in live.folders() or any(p in (".", "..") or "\0" in p or "\\" in p for p in parts):
         return None
     folder = live.folders()[parts[0]]
