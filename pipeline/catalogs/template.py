@@ -32,8 +32,17 @@ def template_for(page: Page, settings: Settings, created: str) -> Catalog:
         else:
             comments = old.extracted_comments + (() if seg.comment in old.extracted_comments else (seg.comment,))
             merged[seg.key] = replace(old, extracted_comments=comments, references=old.references + (ref,))
-    header = (
-        ("Project-Id-Version", f"{settings.site_name} {page.name}"),
+    header = template_header(f"{settings.site_name} {page.name}", settings.source_locale.bcp47, created)
+    comments = (f"Translation template for {page.source}.",
+                GENERATED)
+    return Catalog(header=header, header_comments=comments, header_flags=("fuzzy",),
+                   messages=tuple(merged.values()))
+
+
+def template_header(project: str, source_bcp47: str, created: str) -> tuple[tuple[str, str], ...]:
+    """A template's header fields, as xgettext writes them, with the source language and generator."""
+    return (
+        ("Project-Id-Version", project),
         ("Report-Msgid-Bugs-To", ""),
         (DATE_FIELD, created),
         ("PO-Revision-Date", "YEAR-MO-DA HO:MI+ZONE"),
@@ -43,13 +52,9 @@ def template_for(page: Page, settings: Settings, created: str) -> Catalog:
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),
-        ("X-Source-Language", settings.source_locale.bcp47),
+        ("X-Source-Language", source_bcp47),
         ("X-Generator", f"clinic-l10n {__version__}"),
     )
-    comments = (f"Translation template for {page.source}.",
-                GENERATED)
-    return Catalog(header=header, header_comments=comments, header_flags=("fuzzy",),
-                   messages=tuple(merged.values()))
 
 
 def creation_date() -> str:
