@@ -169,9 +169,11 @@ def _check_json_ld(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
             continue
         nodes = data.get("@graph", [data]) if isinstance(data, dict) else []
         for node in nodes:
-            if isinstance(node, dict) and isinstance(node.get("@type"), str):
-                kinds[node["@type"]] = node
-    kind = next((k for k in WEB_PAGES if k in kinds), None)
+            types = node.get("@type") if isinstance(node, dict) else None
+            for name in [types] if isinstance(types, str) else types if isinstance(types, list) else []:
+                kinds.setdefault(str(name), node)
+    # An index page is a CollectionPage (and a MedicalWebPage: a list of treatments is medical content).
+    kind = "CollectionPage" if "CollectionPage" in kinds else next((k for k in WEB_PAGES if k in kinds), None)
     if kind is None:
         bad.add(info.file, f"no JSON-LD {' or '.join(WEB_PAGES)}")
         return
@@ -186,8 +188,10 @@ def _check_json_ld(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
     if kind == "WebPage":
         return  # the language chooser at the root: no breadcrumb
     crumbs = kinds.get("BreadcrumbList")
+    if crumbs is None and kind == "CollectionPage" and info.url_path.count("/") == 2 and "breadcrumb" not in page:
+        return  # a locale's home page (/<lang>/): the top of the trail, no breadcrumb
     items = crumbs.get("itemListElement") if crumbs else None
-    least = 2 if kind == "MedicalWebPage" else 1  # a home page is its own only crumb
+    least = 2
     if not isinstance(items, list) or len(items) < least:
         bad.add(info.file, f"no JSON-LD BreadcrumbList with at least {least} item(s)")
         return

@@ -121,19 +121,24 @@ def _index_html(settings: Settings, locale: SiteLocale, ui: Interface, tree: dic
               "lang": None} for i in range(len(path) + 1)]
     description = _description(heading, [item["title"] for item in listed])
     clinic = publisher(settings)
-    graph: list[dict[str, Any]] = [
-        {"@type": "CollectionPage", "@id": f"{here}#webpage", "url": here, "name": heading,
-         "description": description, "inLanguage": locale.bcp47,
-         "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": f"{settings.base_url}/"},
-         "breadcrumb": {"@id": f"{here}#breadcrumb"}, "publisher": {"@id": clinic["@id"]},
-         "mainEntity": {"@type": "ItemList", "itemListElement": [
-             {"@type": "ListItem", "position": i, "url": item["href"], "name": item["title"]}
-             for i, item in enumerate(listed, start=1)]}},
-        {"@type": "BreadcrumbList", "@id": f"{here}#breadcrumb", "itemListElement": [
+    # A list of a clinic's treatments is medical content too: a CollectionPage and a MedicalWebPage.
+    # A home page is the top of the trail: it has no breadcrumb (a one-item BreadcrumbList says nothing).
+    if not path:
+        trail = []
+    webpage: dict[str, Any] = {
+        "@type": ["CollectionPage", "MedicalWebPage"], "@id": f"{here}#webpage", "url": here, "name": heading,
+        "description": description, "inLanguage": locale.bcp47,
+        "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": f"{settings.base_url}/"},
+        "publisher": {"@id": clinic["@id"]},
+        "mainEntity": {"@type": "ItemList", "itemListElement": [
+            {"@type": "ListItem", "position": i, "url": item["href"], "name": item["title"]}
+            for i, item in enumerate(listed, start=1)]}}
+    graph: list[dict[str, Any]] = [webpage, clinic]
+    if trail:
+        webpage["breadcrumb"] = {"@id": f"{here}#breadcrumb"}
+        graph.insert(1, {"@type": "BreadcrumbList", "@id": f"{here}#breadcrumb", "itemListElement": [
             {"@type": "ListItem", "position": i, "name": str(crumb["text"]), "item": crumb["href"]}
-            for i, crumb in enumerate(trail, start=1)]},
-        clinic,
-    ]
+            for i, crumb in enumerate(trail, start=1)]})
     others = [Version(loc, href) for loc, href in hrefs.items()]
     context = {
         **chrome(settings, locale, ui, "../" * (1 + len(path)), home),
