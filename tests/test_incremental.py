@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -88,3 +89,29 @@ def test_an_empty_catalog_is_written_again(project):
     po.write_bytes(b"")
     snakemake(project, "all")
     assert po.read_bytes() == text
+
+
+@pytest.mark.built
+def test_a_saved_catalog_renders_only_that_locales_files(project, monkeypatch):
+    """A translator's save re-renders that locale's published page and preview, not the page in every
+    locale; what it writes is what a cold build writes."""
+    from helpers import review_all
+
+    monkeypatch.setenv("CLINIC_L10N_PROGRESS", "1")
+    po = project / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
+    review_all(po, "infusion-ketamina")
+    first = snakemake(project, "all").stderr
+    # Published now: the Spanish page, its preview, and the English page (its hreflang links) change.
+    assert re.search(r"render shard \d: 1 pages, 3 of their \d+ files rendered", first), first
+    po.write_text(po.read_text().replace('msgstr "ES Headache', 'msgstr "ES Dolor de cabeza', 1))
+    second = snakemake(project, "all").stderr
+    assert re.search(r"render shard \d: 1 pages, 2 of their \d+ files rendered", second), second
+    assert "Dolor de cabeza" in (project / "output" / "site" / "es" / "infusion-ketamina" / "index.html").read_text()
+
+    cold = project.parent / "cold"
+    shutil.copytree(project, cold, symlinks=True, ignore=shutil.ignore_patterns("output", ".snakemake"))
+    snakemake(cold, "all")
+    for folder in ("output/site", "output/preview"):
+        built = {p.relative_to(project): p.read_bytes() for p in (project / folder).rglob("*") if p.is_file()}
+        fresh = {p.relative_to(cold): p.read_bytes() for p in (cold / folder).rglob("*") if p.is_file()}
+        assert built == fresh, folder

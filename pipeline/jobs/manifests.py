@@ -297,18 +297,22 @@ class GroupManifest:
 class RenderedPage:
     inputs: str | None  # names the source, published versions and catalogs it was rendered from (None: render again)
     files: tuple[str, ...]  # project-relative: its published pages and previews
+    # Each file -> what it was rendered from (its own part of `inputs`): when the page is rendered again,
+    # only the files whose part changed are written (empty: every file).
+    parts: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
-        return {"inputs": self.inputs, "files": list(self.files)}
+        return {"inputs": self.inputs, "files": list(self.files), "parts": self.parts}
 
     @classmethod
     def from_json(cls, data: Any) -> RenderedPage:
-        return cls(_opt_str(data["inputs"]), _strs(data["files"]))
+        return cls(_opt_str(data["inputs"]), _strs(data["files"]),
+                   {_str(f): _str(k) for f, k in data["parts"].items()})
 
 
 @dataclass(frozen=True, slots=True)
 class RenderManifest:
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2  # 2: each page's parts
     pages: dict[str, RenderedPage]
     shard_inputs: str | None  # names everything the shard's pages depend on (None: after an error)
     shards: int  # the number of shards the pages were divided into

@@ -4,7 +4,7 @@ every page in every locale (output/preview/); manifest output/.state/render/shar
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from pipeline import fsio
@@ -76,6 +76,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
     pages: dict[str, RenderedPage] = {}
     errors: list[Problem] = []
     complete = True
+    rendered = 0  # files
     # Every page of a locale shows its interface strings and links its breadcrumb to its index pages
     # when the locale's interface catalog (site.po) is published.
     ui_key = {code: (s.inputs, s.published) if s is not None else None
@@ -99,29 +100,58 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
             pages[name] = prev
             record.kept(project.root / f for f in files)
             continue
+        # Only the files whose own inputs changed: a saved catalog re-renders that locale's published
+        # page and preview, not the page in every locale.
+        parts = _parts(project, settings, current, source_digest, links, status, ui_key)
+        done_parts = prev.parts if prev is not None else {}
+        redo = {f for f, part in parts.items() if done_parts.get(f) != part or not (project.root / f).is_file()}
         try:
-            _render_page(project, settings, name, source_digest, links, status, interfaces)
-            pages[name] = RenderedPage(key, tuple(files))
-            record.wrote(*(project.root / f for f in files))
+            _render_page(project, settings, name, source_digest, links, status, interfaces, redo)
+            pages[name] = RenderedPage(key, tuple(files), parts)
+            rendered += len(redo)
+            record.wrote(*(project.root / f for f in files if f in redo))
+            record.kept(project.root / f for f in files if f not in redo)
         except CatalogChanged as err:  # saved during this run: rendered from the checked bytes next run
             log.info("%s", err)
             complete = False
-            if prev is not None:
+            if prev is not None:  # some of its files may be new: all are rendered again next run
                 pages[name] = RenderedPage(None, prev.files)
                 record.kept(project.root / f for f in prev.files)
         except PipelineError as err:  # not in a manifest: the job prints it, and fails (see cli)
             log_problem(err.problem, printed=True)
             errors.append(err.problem)
-            if prev is not None:
-                pages[name] = prev  # its last build stays online until it can be written again
+            if prev is not None:  # its last build stays online until it can be written again, then in full
+                pages[name] = RenderedPage(prev.inputs, prev.files)
                 record.kept(project.root / f for f in prev.files)
     _remove_stale(project, old, pages)
     # After an error (a full disk, say) the next run takes the full path again: no inputs to match.
     done = complete and not errors
     save(path, RenderManifest(pages, inputs if done else None, settings.render_shards))
     record.save(project.ledger(f"render-{shard}"))
-    progress.finish(f"{len(mine):,} pages, {len(errors):,} with a problem")
+    total = sum(len(page.files) for page in pages.values())
+    progress.finish(f"{len(mine):,} pages, {rendered:,} of their {total:,} files rendered, "
+                    f"{len(errors):,} with a problem")
     return errors
+
+
+def _parts(project: Project, settings: Settings, current: str, source_digest: str, links: list[Link],
+           status: dict[str, LocalePage], ui_key: Mapping[str, object]) -> dict[str, str]:
+    """Each file of a page -> what it is rendered from. A published page: the code and configuration, the
+    source, the page's published versions (its language switcher and hreflang links), its own catalog's
+    state and its locale's interface. A preview: the same but the versions (it links to none), with the
+    whole state of its locale's catalog (the counts and findings its banner and notes show)."""
+    versions = [(v.locale.gettext, v.slug) for v in links]
+    parts: dict[str, str] = {}
+    for v in links:
+        state = status.get(v.locale.gettext)
+        own = (state.inputs, state.published, list(state.reasons), state.reviewed_on) if state is not None else None
+        parts[project.relative(project.page_file(v.locale.url_segment, v.slug))] = fingerprint(
+            current, source_digest, versions, own, ui_key.get(v.locale.gettext))
+    for code, state in status.items():
+        locale = settings.locale(code)
+        parts[project.relative(project.preview_file(locale.url_segment, links[0].slug))] = fingerprint(
+            current, source_digest, links[0].slug, state.to_json(), ui_key.get(code))
+    return parts
 
 
 def _interface_states(settings: Settings, states: dict[str, dict[str, LocalePage]]) -> dict[str, LocalePage | None]:
@@ -168,9 +198,10 @@ class Interfaces:
 
 
 def _render_page(project: Project, settings: Settings, name: str, source_digest: str, links: list[Link],
-                 status: dict[str, LocalePage], interfaces: Interfaces) -> None:
+                 status: dict[str, LocalePage], interfaces: Interfaces, redo: set[str]) -> None:
     """Render from exactly what was checked: the source page whose digest the extract job recorded and
-    each catalog in the version the update job decided on (CatalogChanged if either changed since)."""
+    each catalog in the version the update job decided on (CatalogChanged if either changed since).
+    Writes the files named in `redo` (project-relative) only."""
     from pipeline.catalogs import catalogcache
     from pipeline.copydeck.model import Link
     from pipeline.copydeck.parse import parse_page
@@ -184,10 +215,16 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
     if data is None or fsio.digest(data)[:24] != source_digest:
         raise CatalogChanged("changed since its template was made; the next run builds it", project.relative(source))
     page = parse_page(data, project.relative(source), name)
+    site = {link.locale.gettext for link in links
+            if project.relative(project.page_file(link.locale.url_segment, link.slug)) in redo}
+    previews = {code for code in status
+                if project.relative(project.preview_file(settings.locale(code).url_segment, links[0].slug)) in redo}
     parsed = {code: catalogcache.load_checked(project, project.catalog(code, name), info.catalog_digest or "").by_key()
-              for code, info in status.items()}
+              for code, info in status.items() if code in site | previews}
     english = [item.text for item in page.breadcrumb]
     for link in links:
+        if link.locale.gettext not in site:
+            continue
         localised = page
         translated_on = None
         if link.locale != settings.source_locale:
@@ -201,7 +238,7 @@ def _render_page(project: Project, settings: Settings, name: str, source_digest:
         fsio.write_text(project.page_file(link.locale.url_segment, link.slug), html)
     for locale in settings.locales:
         translations = parsed.get(locale.gettext)
-        if translations is None:
+        if translations is None or locale.gettext not in previews:
             continue
         info = status[locale.gettext]
         marks: Shown = {}
