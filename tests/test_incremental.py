@@ -115,3 +115,29 @@ def test_a_saved_catalog_renders_only_that_locales_files(project, monkeypatch):
         built = {p.relative_to(project): p.read_bytes() for p in (project / folder).rglob("*") if p.is_file()}
         fresh = {p.relative_to(cold): p.read_bytes() for p in (cold / folder).rglob("*") if p.is_file()}
         assert built == fresh, folder
+
+
+@pytest.mark.built
+def test_a_copied_tree_is_back_on_the_fast_path_after_one_run(project):
+    """A copy (a checkout, a restore) gives every file a new inode and ctime: the first run hashes them
+    and, the bytes being the same, runs nothing; its ledgers then hold the new stamps, so the next run
+    trusts them instead of hashing every file again."""
+    from pipeline import fsio
+    from pipeline.jobs.ledger import load
+
+    def entries() -> dict[str, tuple]:
+        found = {}
+        for path in (project / "output" / ".state" / "ledgers").glob("*.json"):
+            ledger = load(path)
+            assert ledger is not None, path
+            found.update({name: entry for name, entry in {**ledger.reads, **ledger.writes}.items() if entry[0]})
+        return found
+
+    def stale() -> list[str]:
+        return [name for name, (_, stamp) in entries().items()
+                if stamp != fsio.stamp_of((project / name).stat())]
+
+    assert stale(), "a copy has other stamps than the build"
+    assert "Nothing to be done" in snakemake(project, "all").stderr
+    assert stale() == []
+    assert "Nothing to be done" in snakemake(project, "all").stderr

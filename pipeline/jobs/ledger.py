@@ -86,9 +86,12 @@ class Recorder:
         self.ledger.listings[f"{self.project.relative(folder)}/{pattern}"] = sorted(names)
 
     def save(self, path: Path) -> None:
-        data = {"version": VERSION, "reads": self.ledger.reads, "writes": self.ledger.writes,
-                "listings": self.ledger.listings}
-        fsio.write_text(path, json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n")
+        save(path, self.ledger)
+
+
+def save(path: Path, ledger: Ledger) -> None:
+    data = {"version": VERSION, "reads": ledger.reads, "writes": ledger.writes, "listings": ledger.listings}
+    fsio.write_text(path, json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n")
 
 
 def _digest(data: bytes | None) -> str | None:
@@ -129,21 +132,32 @@ def _entry(value: object) -> Entry:
     return digest, (inode, size, mtime, ctime)
 
 
-def changes(project: Project, ledger: Ledger) -> tuple[list[str], list[Path]]:
+def changes(project: Project, ledger: Ledger, restamp: Ledger | None = None) -> tuple[list[str], list[Path]]:
     """What differs from the ledger today: (changed inputs and listings, written files that are
-    missing or hold other bytes). Both empty: the job's result stands."""
-    changed = [name for name, entry in ledger.reads.items() if not _holds(project.root / name, entry)]
+    missing or hold other bytes). Both empty: the job's result stands.
+
+    Given `restamp` (an empty Ledger), it receives the entries of files whose stamp changed but whose
+    bytes did not (a checkout, a copy, `touch`), with the stamp they have now: saved, they put the next
+    run back on the fast path, as `git update-index --refresh` does for git's index."""
+    changed = [name for name, entry in ledger.reads.items()
+               if not _holds(project.root / name, entry, name, restamp.reads if restamp is not None else None)]
     for key, names in ledger.listings.items():
         folder, _, pattern = key.rpartition("/")
         base = project.root / folder
         found = sorted(p.name for p in base.glob(pattern) if p.is_file()) if base.is_dir() else []
         if found != names:
             changed.append(key)
-    spoiled = [project.root / name for name, entry in ledger.writes.items() if not _holds(project.root / name, entry)]
+    spoiled = [project.root / name for name, entry in ledger.writes.items()
+               if not _holds(project.root / name, entry, name, restamp.writes if restamp is not None else None)]
     return changed, spoiled
 
 
-def _holds(path: Path, entry: Entry) -> bool:
+def restamped(ledger: Ledger, fresh: Ledger) -> Ledger:
+    """`ledger` with the fresh stamps `changes` found (see there)."""
+    return Ledger({**ledger.reads, **fresh.reads}, {**ledger.writes, **fresh.writes}, ledger.listings)
+
+
+def _holds(path: Path, entry: Entry, name: str, fresh: dict[str, Entry] | None) -> bool:
     digest, recorded = entry
     try:
         info = path.stat()
@@ -154,6 +168,11 @@ def _holds(path: Path, entry: Entry) -> bool:
     if recorded is not None and fsio.stamp_of(info) == recorded:
         return True
     try:
-        return _digest(fsio.read_bytes(path)) == digest
+        data, stamp = fsio.read_snapshot(path)
     except PipelineError:
         return False
+    if _digest(data) != digest:
+        return False
+    if fresh is not None and stamp is not None:  # the stamp these very bytes were read under
+        fresh[name] = (digest, stamp)
+    return True

@@ -46,7 +46,7 @@ def reopen_stale(project: Project, jobs: dict[Path, Path], sweep: bool = True) -
     recorded.) The job still reads the set-aside manifest (`previous`): it needs it to
     remove the files of deleted pages and to skip what did not change. `sweep`: also remove what no
     job wrote from the generated folders (see _sweep; `serve` does it once, as it starts)."""
-    stale, written = stale_jobs(project, jobs)
+    stale, written = stale_jobs(project, jobs, restamp=True)
     for manifest, spoiled in stale.items():
         for path in spoiled:
             if project.output in path.parents:
@@ -67,11 +67,15 @@ def _discard(path: Path) -> None:
         shutil.rmtree(path)  # a folder where the file should be (output/ is generated: nothing of it is kept)
 
 
-def stale_jobs(project: Project, jobs: dict[Path, Path]) -> tuple[dict[Path, list[Path]], set[str] | None]:
-    """Read only: every job whose manifest exists but whose ledger no longer holds (with the files it
-    wrote that are missing or were edited), and every file the jobs wrote (None without every ledger:
-    then what they wrote is not known). What a dry run reports and a real run acts on."""
-    from pipeline.jobs.ledger import changes, load
+def stale_jobs(project: Project, jobs: dict[Path, Path], restamp: bool = False,
+               ) -> tuple[dict[Path, list[Path]], set[str] | None]:
+    """Every job whose manifest exists but whose ledger no longer holds (with the files it wrote that
+    are missing or were edited), and every file the jobs wrote (None without every ledger: then what
+    they wrote is not known). What a dry run reports and a real run acts on.
+
+    Read only, unless `restamp` (a real run, holding the run lock): the ledger of a job whose result
+    stands takes the stamps of the files it had to hash (see ledger.changes)."""
+    from pipeline.jobs.ledger import Ledger, changes, load, restamped, save
 
     stale: dict[Path, list[Path]] = {}
     written: set[str] = set()
@@ -82,9 +86,12 @@ def stale_jobs(project: Project, jobs: dict[Path, Path]) -> tuple[dict[Path, lis
         written |= ledger.writes.keys() if ledger is not None else set()
         if not manifest.exists():
             continue  # runs anyway
-        changed, spoiled = changes(project, ledger) if ledger is not None else ([], [])
+        fresh = Ledger() if restamp else None
+        changed, spoiled = changes(project, ledger, fresh) if ledger is not None else ([], [])
         if ledger is None or changed or spoiled:
             stale[manifest] = spoiled
+        elif fresh is not None and (fresh.reads or fresh.writes):
+            save(ledger_file, restamped(ledger, fresh))
     return stale, written if complete else None
 
 
