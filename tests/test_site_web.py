@@ -104,13 +104,21 @@ def test_site_index_pages_list_the_locales_published_pages_with_translated_names
         f"{BASE}/ar/العلاج-بالتحفيز-المغناطيسي/"]
 
 
-def test_site_root_is_a_static_language_chooser_with_hreflang_alternates(built_site: Path):
+def test_site_root_is_a_static_language_chooser_outside_the_home_pages_hreflang_cluster(built_site: Path):
     root = doc(site(built_site) / "index.html")
     assert root.xpath("//link[@rel='canonical']/@href") == [f"{BASE}/"]
-    alternates = dict(zip(root.xpath("//link[@hreflang]/@hreflang"), root.xpath("//link[@hreflang]/@href"),
+    assert root.xpath("//link[@hreflang]") == []  # no language of its own: no cluster to name itself in
+    choices = root.xpath("//ul[@class='choices']//a")
+    assert [(a.get("hreflang"), a.get("href")) for a in choices] == [
+        ("en-GB", f"{BASE}/en-gb/"), ("es", f"{BASE}/es/"), ("ar", f"{BASE}/ar/")]
+    assert graph(root)["MedicalWebPage"]["url"] == f"{BASE}/"
+    home = doc(site(built_site) / "es" / "index.html")
+    alternates = dict(zip(home.xpath("//link[@hreflang]/@hreflang"), home.xpath("//link[@hreflang]/@href"),
                           strict=True))
-    assert alternates == {"en-GB": f"{BASE}/en-gb/", "es": f"{BASE}/es/", "ar": f"{BASE}/ar/", "x-default": f"{BASE}/"}
-    assert root.xpath("//ul[@class='choices']//a/@lang") == ["en-GB", "es", "ar"]
+    assert alternates == {"en-GB": f"{BASE}/en-gb/", "es": f"{BASE}/es/", "ar": f"{BASE}/ar/",
+                          "x-default": f"{BASE}/en-gb/"}
+    sitemap = (site(built_site) / "sitemap.xml").read_text("utf-8")
+    assert f"<url>\n<loc>{BASE}/</loc>" in sitemap and f'hreflang="x-default" href="{BASE}/"' not in sitemap
     assert not root.xpath("//script[not(@type='application/ld+json')]")
     missing = doc(site(built_site) / "404.html")
     assert missing.xpath("//meta[@name='robots']/@content") == ["noindex"]

@@ -182,11 +182,13 @@ def _check_json_ld(doc: HtmlElement, info: PageInfo, bad: Problems) -> None:
         bad.add(info.file, f"{kind} inLanguage {page.get('inLanguage')!r} != lang {info.lang!r}")
     if page.get("url") != info.canonical:
         bad.add(info.file, f"{kind} url differs from the canonical URL")
+    if info.url_path == "/":
+        return  # the language chooser at the root: about the clinic, no breadcrumb
     if kind == "MedicalWebPage" and (not isinstance(page.get("about"), dict)
                                      or page["about"].get("@type") != "MedicalTherapy"):
         bad.add(info.file, "MedicalWebPage has no 'about' MedicalTherapy")
     if kind == "WebPage":
-        return  # the language chooser at the root: no breadcrumb
+        return
     crumbs = kinds.get("BreadcrumbList")
     if crumbs is None and kind == "CollectionPage" and info.url_path.count("/") == 2 and "breadcrumb" not in page:
         return  # a locale's home page (/<lang>/): the top of the trail, no breadcrumb

@@ -53,18 +53,26 @@ def build(settings: Settings, extract: Extract, states: States,
     trees = {loc: _tree(loc, source, versions, extract, states) for loc in uis}
     files: dict[str, str] = {}
     root_url = f"{settings.base_url}/"
+    home_lastmods: dict[SiteLocale, str | None] = {}
     for path in trees[source]:
         have = [loc for loc in uis if path in trees[loc]]
         hrefs = {loc: index_href(settings.base_url, loc.url_segment, path) for loc in have}
-        x_default = root_url if not path else hrefs[source]
+        x_default = hrefs[source]
         lastmods = {loc: _lastmod(trees[loc][path], loc, extract, states) for loc in have}
         for loc in have:
             files[_file(loc, path)] = _index_html(settings, loc, uis[loc], trees[loc], path, hrefs, x_default,
                                                   versions, extract, states)
-        clusters.append(Cluster(tuple(Entry(loc.bcp47, hrefs[loc], lastmods[loc]) for loc in have), x_default,
-                                max(filter(None, lastmods.values()), default=None) if not path else None))
+        clusters.append(Cluster(tuple(Entry(loc.bcp47, hrefs[loc], lastmods[loc]) for loc in have), x_default))
+        if not path:  # the chooser at / changes when a home page does
+            home_lastmods = lastmods
     homes = [Version(loc, index_href(settings.base_url, loc.url_segment, ())) for loc in uis]
+    # The chooser at / is a page of its own, outside the home pages' hreflang cluster: a cluster's x-default
+    # is its source-language version (as for every page), because SEO auditors require each page of a
+    # cluster to name itself under a language, which a page of no language cannot. Its links carry
+    # hreflang attributes; the sitemap lists it without alternates.
     files["index.html"] = _chooser(settings, homes, uis[source], "root.html.j2", canonical=root_url, root="")
+    clusters.append(Cluster((Entry(source.bcp47, root_url, max(filter(None, home_lastmods.values()), default=None)),),
+                            None))
     files["404.html"] = _chooser(settings, homes, uis[source], "404.html.j2", canonical=None,
                                  root=urlsplit(settings.base_url).path + "/")
     return Site(files, clusters)
@@ -187,14 +195,15 @@ def _chooser(settings: Settings, homes: list[Version], ui: Interface, template: 
         "description": f"{settings.site_name}: {names}",
         "canonical": canonical, "choices": choices,
         "robots": None if canonical else "noindex",
-        "alternates": [{"hreflang": h.locale.bcp47, "href": h.href} for h in homes]
-        + ([{"hreflang": "x-default", "href": canonical}] if canonical else []),
-        "og_alternates": [h.locale.open_graph for h in homes if h.locale != source] if canonical else [],
+        "alternates": [], "og_alternates": [],  # see build: no translation of its own
     }
     if canonical:
         clinic = publisher(settings)
+        # A medical clinic's entry page: a MedicalWebPage (what SEO auditors expect of every page of a
+        # medical site), about the clinic rather than a therapy.
         context["json_ld"] = json_ld({"@context": "https://schema.org", "@graph": [
-            {"@type": "WebPage", "@id": f"{canonical}#webpage", "url": canonical, "name": settings.site_name,
+            {"@type": "MedicalWebPage", "@id": f"{canonical}#webpage", "about": {"@id": clinic["@id"]},
+             "url": canonical, "name": settings.site_name,
              "inLanguage": source.bcp47, "publisher": {"@id": clinic["@id"]},
              "isPartOf": {"@type": "WebSite", "name": settings.site_name, "url": canonical}}, clinic]})
     return environment().get_template(template).render(context)

@@ -32,8 +32,7 @@ class Cluster:
     """The versions of one page (or index page) in every language, and the x-default among them."""
 
     entries: tuple[Entry, ...]
-    x_default: str
-    x_default_lastmod: str | None = None  # when x-default is a page of its own (the language chooser)
+    x_default: str | None  # one of the entries; None: a page with no hreflang alternates (the chooser at /)
 
 
 def uri(iri: str) -> str:
@@ -45,10 +44,9 @@ def sitemap_xml(clusters: list[Cluster]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">']
     for cluster in clusters:
-        alternates = [(e.lang, e.href) for e in cluster.entries] + [("x-default", cluster.x_default)]
-        own = () if any(e.href == cluster.x_default for e in cluster.entries) else (
-            Entry("x-default", cluster.x_default, cluster.x_default_lastmod),)
-        for entry in (*cluster.entries, *own):
+        alternates = [(e.lang, e.href) for e in cluster.entries] + [("x-default", cluster.x_default)] \
+            if cluster.x_default is not None else []
+        for entry in cluster.entries:
             lines.append("<url>")
             lines.append(f"<loc>{_text(uri(entry.href))}</loc>")
             if entry.lastmod:
