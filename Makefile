@@ -17,9 +17,9 @@ TOOL_PACKAGES := node:nodejs npm:npm java:default-jre-headless
 all: setup
 	$(BIN)/snakemake all
 
-# One worker per core; a test file stays on one worker (its module fixtures are built once).
+# One worker per core; an idle worker takes tests queued for the other (a module fixture may be built twice).
 test: setup
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 setup: $(VENV)/.installed system-deps node-deps
 
