@@ -75,8 +75,8 @@ def png_colours(path: Path) -> set[tuple[int, int, int]]:
 
 
 def is_treatment_page(path: Path) -> bool:
-    """A treatment page (MedicalWebPage), not a home, index or chooser page of the site."""
-    return '"@type":"MedicalWebPage"' in path.read_text("utf-8")
+    """A treatment page (a MedicalWebPage about a MedicalTherapy), not a home, index or chooser page."""
+    return '"@type":"MedicalTherapy"' in path.read_text("utf-8")
 
 
 def treatment_pages(site: Path) -> list[Path]:

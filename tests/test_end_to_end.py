@@ -17,7 +17,7 @@ def pages(root):
     """The treatment pages of the site (not the home, index or chooser pages)."""
     site = root / "output" / "site"
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
-                  if '"@type":"MedicalWebPage"' in p.read_text("utf-8"))
+                  if '"@type":"MedicalTherapy"' in p.read_text("utf-8"))
 
 
 @pytest.mark.built

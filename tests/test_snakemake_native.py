@@ -17,7 +17,7 @@ FR_SLUG = "perfusion-de-ketamine-iv"
 def published_locales(root: Path) -> list[str]:
     site = root / "output" / "site"
     return sorted(p.parent.parent.name for p in site.glob("*/*/index.html")
-                  if '"@type":"MedicalWebPage"' in p.read_text("utf-8"))  # treatment pages, not index pages
+                  if '"@type":"MedicalTherapy"' in p.read_text("utf-8"))  # treatment pages, not index pages
 
 
 def reviewed_es_and_fr(project: Path) -> None:
