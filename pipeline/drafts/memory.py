@@ -15,7 +15,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+
+from cydifflib import SequenceMatcher  # difflib's, in C (the same ratios)
 
 from pipeline.po.catalog import Catalog, Key
 
@@ -96,6 +97,7 @@ class _NearIndex:
             found[ctx].append((len(source), order, source))
         self.rows = {ctx: sorted(rows) for ctx, rows in found.items()}
         self.lengths = {ctx: [length for length, _, _ in rows] for ctx, rows in self.rows.items()}
+        self.texts = {ctx: [source for _, _, source in rows] for ctx, rows in self.rows.items()}
 
     def candidates(self, context: str | None, text: str, threshold: float) -> list[tuple[float, int, str]]:
         """(upper bound of the ratio, order, text) of every text that may reach the threshold, best
@@ -111,14 +113,13 @@ class _NearIndex:
         hi = bisect_right(lengths, int(n * (2 - threshold) / threshold) + 1)
         if lo >= hi:
             return []
-        window = rows[lo:hi]
-        longest = n + window[-1][0]
+        longest = n + rows[hi - 1][0]
         most = int(longest * (1 - threshold)) + 1  # the largest distance any text of the window may have
-        found = process.extract(text, [source for _, _, source in window], scorer=Indel.distance, processor=None,
+        found = process.extract(text, self.texts[context][lo:hi], scorer=Indel.distance, processor=None,
                                 score_cutoff=most, limit=None)
         out = []
         for _, distance, i in found:
-            length, order, source = window[i]
+            length, order, source = rows[lo + i]
             total = n + length
             bound = 2.0 * ((total - distance) // 2) / total if total else 1.0
             if bound >= threshold:

@@ -18,9 +18,10 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from cydifflib import SequenceMatcher  # difflib's, in C (the same ratios)
 
 from pipeline.copydeck.model import URL_SLUG
 from pipeline.drafts.provenance import MACHINE, MEMORY, machine_origin, origin_of
