@@ -1,6 +1,7 @@
 """`clinic-l10n serve` latency: from a file saved to the reload event an open page receives.
 
-usage: python benchmarks/serve.py [PAGES]     (default 100 pages × 8 locales, machine translation off)
+usage: python benchmarks/serve.py [PAGES] [--jobs]   (default 100 pages × 8 locales, machine translation off;
+       --jobs prints how long each job of each rebuild took)
 
   one msgstr saved in one `.po` -> that preview rewritten and the reload event sent (median of 20)
   one source sentence edited (one page, 8 locales)                                   (median of 10)
@@ -28,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_project  # noqa: E402
 from scale import ENV, LOCALES8, _save_draft, snakemake  # noqa: E402
 
+SHOW_JOBS = "--jobs" in sys.argv  # print the server's lines that time each job
+
 
 class Stream:
     def __init__(self, port: int) -> None:
@@ -54,7 +57,8 @@ class Stream:
 
 
 def main() -> int:
-    pages = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    pages = int(numbers[0]) if numbers else 100
     scratch = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     root = make_project(scratch / "p", pages, LOCALES8)
     snakemake(root)  # a reviewer starts serve on a project built before
@@ -68,7 +72,8 @@ def main() -> int:
             raise SystemExit("serve ended early")
         found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         port = int(found.group(1)) if found else 0
-    threading.Thread(target=lambda: [None for _ in proc.stderr], daemon=True).start()  # type: ignore[union-attr]
+    threading.Thread(target=lambda: [sys.stderr.write(line) if "ms" in line and SHOW_JOBS else None
+                                     for line in proc.stderr], daemon=True).start()  # type: ignore[union-attr]
     try:
         rows = measure(root, Stream(port))
     finally:

@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,11 +126,14 @@ def load_settings(path: Path, record: Path | None = None, facts: Path | None = N
 def read_config(path: Path) -> dict[str, Any]:
     """The mapping `path` holds (a missing file: none), read without YAML aliases; ConfigError names the
     file and line of a problem."""
+    return _parse(_text(path), path)
+
+
+def _text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        return path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
-    return _parse(text, path)
 
 
 def checked_settings(data: Mapping[str, Any], where: Path | str, record: Path | None = None,
@@ -163,7 +166,12 @@ def current_digest(path: Path) -> str:
     """The digest of this run's configuration (what stamps key on), without validating it: the one
     handed down, else that of `path`'s mapping."""
     handed = _handed_down()
-    return handed["digest"] if handed is not None else _canonical(read_config(path), path)[1]
+    return handed["digest"] if handed is not None else _digest_of(_text(path), str(path))
+
+
+@lru_cache(maxsize=8)  # `serve` asks at every job of every save; parsing the YAML again costs ~3 ms
+def _digest_of(text: str, where: str) -> str:
+    return _canonical(_parse(text, Path(where)), where)[1]
 
 
 def _canonical(data: Mapping[str, Any], where: Path | str) -> tuple[dict[str, Any], str]:

@@ -17,6 +17,7 @@ the file was not touched since; otherwise its bytes are hashed and decide.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,8 +140,9 @@ def changes(project: Project, ledger: Ledger, restamp: Ledger | None = None) -> 
     Given `restamp` (an empty Ledger), it receives the entries of files whose stamp changed but whose
     bytes did not (a checkout, a copy, `touch`), with the stamp they have now: saved, they put the next
     run back on the fast path, as `git update-index --refresh` does for git's index."""
+    root = str(project.root)  # paths joined as strings: a run checks thousands of entries
     changed = [name for name, entry in ledger.reads.items()
-               if not _holds(project.root / name, entry, name, restamp.reads if restamp is not None else None)]
+               if not _holds(f"{root}/{name}", entry, name, restamp.reads if restamp is not None else None)]
     for key, names in ledger.listings.items():
         folder, _, pattern = key.rpartition("/")
         base = project.root / folder
@@ -148,7 +150,7 @@ def changes(project: Project, ledger: Ledger, restamp: Ledger | None = None) -> 
         if found != names:
             changed.append(key)
     spoiled = [project.root / name for name, entry in ledger.writes.items()
-               if not _holds(project.root / name, entry, name, restamp.writes if restamp is not None else None)]
+               if not _holds(f"{root}/{name}", entry, name, restamp.writes if restamp is not None else None)]
     return changed, spoiled
 
 
@@ -157,10 +159,10 @@ def restamped(ledger: Ledger, fresh: Ledger) -> Ledger:
     return Ledger({**ledger.reads, **fresh.reads}, {**ledger.writes, **fresh.writes}, ledger.listings)
 
 
-def _holds(path: Path, entry: Entry, name: str, fresh: dict[str, Entry] | None) -> bool:
+def _holds(path: str, entry: Entry, name: str, fresh: dict[str, Entry] | None) -> bool:
     digest, recorded = entry
     try:
-        info = path.stat()
+        info = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return digest is None
     except OSError:
@@ -168,7 +170,7 @@ def _holds(path: Path, entry: Entry, name: str, fresh: dict[str, Entry] | None) 
     if recorded is not None and fsio.stamp_of(info) == recorded:
         return True
     try:
-        data, stamp = fsio.read_snapshot(path)
+        data, stamp = fsio.read_snapshot(Path(path))
     except PipelineError:
         return False
     if _digest(data) != digest:

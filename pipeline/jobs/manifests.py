@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar, cast
 
 from pipeline import fsio
 from pipeline.errors import Problem
@@ -45,14 +45,31 @@ M = TypeVar("M", bound=Manifest)
 
 
 def read(path: Path, kind: type[M]) -> M | None:
-    """The manifest at `path`, or None when there is none this code can read (see the module's docstring)."""
-    data = _stored(path, kind)
+    """The manifest at `path`, or None when there is none this code can read (see the module's docstring).
+
+    Read again from the same bytes, it is the same object: `serve` runs every job in one process, and
+    its render and site jobs read the same locale manifests at every save. Manifests are values: no
+    caller changes one it read."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    key = (str(path), kind.__name__)
+    hit = _read.get(key)
+    if hit is not None and hit[0] == raw:
+        return cast(M, hit[1])
+    data = _decoded(raw, kind)
     if data is None:
         return None
     try:
-        return kind.from_json(data)
+        manifest = kind.from_json(data)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+    _read[key] = (raw, manifest)
+    return manifest
+
+
+_read: dict[tuple[str, str], tuple[bytes, object]] = {}  # (path, kind) -> the bytes last read and their manifest
 
 
 def stored_pages(path: Path, kind: type[M]) -> dict[str, object]:
@@ -66,8 +83,15 @@ def stored_pages(path: Path, kind: type[M]) -> dict[str, object]:
 
 def _stored(path: Path, kind: type[M]) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        return _decoded(path.read_bytes(), kind)
+    except OSError:
+        return None
+
+
+def _decoded(raw: bytes, kind: type[M]) -> dict[str, Any] | None:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError included
         return None
     return data if isinstance(data, dict) and data.get("version") == kind.VERSION else None
 

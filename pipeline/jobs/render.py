@@ -30,6 +30,8 @@ from pipeline.review.findings import Finding
 log = logging.getLogger("clinic_l10n")
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pipeline.config import Settings
     from pipeline.copydeck.model import Link, Segment
     from pipeline.locales import SiteLocale
@@ -52,12 +54,28 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
     page's digest and slug (the extract manifest), and each locale's state of the shard's pages
     (their catalogs' digests, publication, reasons, counts)."""
     extract = fsio.digest(fsio.read_bytes(project.extract_manifest) or b"")
-    states = []
-    for path in project.locale_manifests():
-        pages = manifests.stored_pages(path, LocaleManifest)
-        states.append((path.name, sorted((n, e) for n, e in pages.items()
-                                         if n == INTERFACE or shard_of(n, shards) == shard)))
+    states = [(path.name, _shard_state(path, shard, shards)) for path in project.locale_manifests()]
     return fingerprint(code_and_config_digest(project), extract, states)
+
+
+def _shard_state(path: Path, shard: int, shards: int) -> str:
+    """Names what the locale manifest at `path` says about the shard's pages (and the interface). The
+    same bytes give the same answer without decoding them again (`serve` asks at every save)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = b""
+    key = (str(path), shard, shards)
+    hit = _shard_states.get(key)
+    if hit is not None and hit[0] == raw:
+        return hit[1]
+    pages = manifests.stored_pages(path, LocaleManifest)
+    named = fingerprint(sorted((n, e) for n, e in pages.items() if n == INTERFACE or shard_of(n, shards) == shard))
+    _shard_states[key] = (raw, named)
+    return named
+
+
+_shard_states: dict[tuple[str, int, int], tuple[bytes, str]] = {}
 
 
 def run_render(project: Project, settings: Settings, shard: int) -> list[Problem]:
