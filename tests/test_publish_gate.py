@@ -266,6 +266,29 @@ def test_fixing_a_duplicate_slug_publishes_both_pages(published):
     assert_site_is(published, f"/en-gb/{PAGE}/", "/en-gb/ketamine-copy/", f"/es/{ES_SLUG}/")
 
 
+def test_a_slug_that_is_an_index_pages_address_is_refused_in_the_source_and_in_a_translation(published):
+    """/<lang>/all-treatments/ is the index page the breadcrumb's "All Treatments" names, in every locale:
+    a page with that slug would overwrite it (or be overwritten), so it is refused where it is written."""
+    page = add_page(published, "overview", slug="all-treatments")
+    result = run(published)
+    assert result.returncode != 0
+    assert_no_traceback(result)
+    assert re.search(r"source/overview\.txt:\d+: error: URL Slug 'all-treatments' is the address of the index page"
+                     r" of the breadcrumb item 'All Treatments'", result.stderr), result.stderr
+    index = (published / "output/site/en-gb/all-treatments/index.html").read_text("utf-8")
+    assert "CollectionPage" in index and "MedicalTherapy" not in index
+    assert_site_is(published, f"/en-gb/{PAGE}/", f"/es/{ES_SLUG}/")
+
+    replace_in(page, "URL Slug: all-treatments", "URL Slug: overview")
+    ok(published)
+    review_all(published / "locales/es/LC_MESSAGES/overview.po", "all-treatments")
+    result = run(published)
+    assert_no_traceback(result)
+    assert re.search(r"es/overview: NOT published: URL slug 'all-treatments' is the address of the index page"
+                     r" 'All Treatments'", result.stderr), result.stderr
+    assert_site_is(published, f"/en-gb/{PAGE}/", "/en-gb/overview/", f"/es/{ES_SLUG}/")
+
+
 def test_invalid_source_slug_is_refused_and_not_published(published):
     """Case 7: 'URL Slug: TMS Therapy' is an error, and nothing of it reaches the site or the sitemap."""
     add_page(published, "tms-therapy", slug="TMS Therapy")

@@ -127,7 +127,8 @@ def _interface(project: Project, settings: Settings, prev: SourcePage | None, cu
 
 
 def _check_source_slugs(project: Project, pages: dict[str, SourcePage]) -> None:
-    """Each page's slug its own (an invalid one is the parser's error already, with its line)."""
+    """Each page's slug its own, and not that of an index page (an invalid one is the parser's error
+    already, with its line)."""
     from pipeline.review.publish import slug_clashes
 
     slugs = {name: entry.slug for name, entry in pages.items() if entry.slug is not None and entry.error is None}
@@ -136,6 +137,15 @@ def _check_source_slugs(project: Project, pages: dict[str, SourcePage]) -> None:
             others = ", ".join(n for n in names if n != name)
             pages[name] = _failed(pages[name], Problem(project.relative(project.source(name)), pages[name].slug_line,
                                                        "error", f"URL Slug {slug!r} is also used by {others}"))
+    from pipeline.site.navigation import sections
+
+    index = sections(entry.crumbs for entry in pages.values() if entry.error is None)
+    for name, entry in pages.items():
+        if entry.error is None and entry.slug in index:
+            item = index[entry.slug]
+            pages[name] = _failed(entry, Problem(project.relative(project.source(name)), entry.slug_line, "error",
+                                                 f"URL Slug {entry.slug!r} is the address of the index page of the"
+                                                 f" breadcrumb item {item!r}; choose another slug"))
 
 
 def _failed(entry: SourcePage, problem: Problem) -> SourcePage:

@@ -24,7 +24,14 @@ from pipeline.paths import Project
 from pipeline.po.catalog import Catalog, Key
 from pipeline.po.pofile import format_po
 from pipeline.review.postedit import Drafts
-from pipeline.review.publish import QA_REASON, decide, is_slug_clash, slug_clash_reason, slug_clashes
+from pipeline.review.publish import (
+    QA_REASON,
+    decide,
+    is_slug_clash,
+    section_clash_reason,
+    slug_clash_reason,
+    slug_clashes,
+)
 from pipeline.review.qa import Checker, read_glossary
 
 log = logging.getLogger("clinic_l10n")
@@ -324,11 +331,23 @@ def _iso_date(value: str | None) -> str | None:
 
 
 def _unique_slugs(pages: dict[str, LocalePage], project: Project, locale: SiteLocale) -> dict[str, LocalePage]:
-    """Each page published if publishable, unless another page of the locale has its slug."""
+    """Each page published if publishable, unless another page of the locale has its slug, or an index
+    page has it (index pages' paths are the same in every locale: see site/navigation.py)."""
+    from pipeline.site.navigation import sections
+
     pages = {name: replace(entry, published=entry.publishable,
                            reasons=tuple(r for r in entry.reasons if not is_slug_clash(r)))
              for name, entry in pages.items()}
-    slugs = {name: entry.slug for name, entry in pages.items() if entry.slug and entry.publishable}
+    extract = manifests.read(project.extract_manifest, ExtractManifest)
+    index = sections(e.crumbs for e in (extract.pages.values() if extract is not None else ()) if e.error is None)
+    for name, entry in pages.items():
+        if entry.slug in index and entry.publishable:
+            pages[name] = replace(entry, published=False,
+                                  reasons=(*entry.reasons, section_clash_reason(entry.slug, index[entry.slug])))
+            log.warning("%s", Problem(project.relative(project.catalog(locale.gettext, name)), None, "warning",
+                                      f"{URL_SLUG} {entry.slug!r} is the address of the index page"
+                                      f" {index[entry.slug]!r}; not published"))
+    slugs = {name: entry.slug for name, entry in pages.items() if entry.slug and entry.published}
     for slug, names in slug_clashes(slugs).items():
         for name in names:
             others = ", ".join(n for n in names if n != name)

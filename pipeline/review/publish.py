@@ -28,6 +28,10 @@ def slug_clash_reason(slug: str, others: str, locale: str) -> str:
     return f"{URL_SLUG} {slug!r} is also the slug of {others} in {locale}"
 
 
+def section_clash_reason(slug: str, item: str) -> str:
+    return f"{URL_SLUG} {slug!r} is the address of the index page {item!r} (a breadcrumb item)"
+
+
 def is_slug_clash(reason: str) -> bool:
     return reason.startswith(f"{URL_SLUG} ")
 

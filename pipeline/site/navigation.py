@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 Path = tuple[str, ...]  # the slugs of an index page under /<lang>/: () is the home page
@@ -35,6 +35,16 @@ def crumb_paths(crumbs: Sequence[str]) -> list[Path | None]:
         else:
             paths.append(tuple(section_slug(c) for c in crumbs[1:i + 1]))
     return paths
+
+
+def sections(breadcrumbs: Iterable[Sequence[str]]) -> dict[str, str]:
+    """The first-level index pages the breadcrumbs name (slug -> English item): /<lang>/<slug>/ is
+    theirs in every locale, so no treatment page may have one of these slugs."""
+    found: dict[str, str] = {}
+    for items in breadcrumbs:
+        if len(items) >= 3:
+            found.setdefault(section_slug(items[1]), items[1])
+    return found
 
 
 def index_href(base_url: str, url_segment: str, path: Path) -> str:
