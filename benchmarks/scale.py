@@ -224,7 +224,9 @@ def translated_project(folder: Path, pages: int, locales: list[str], share: floa
 
 
 def published(root: Path) -> int:
-    return sum(1 for _ in (root / "output" / "site").glob("*/*/index.html"))
+    """The treatment pages online (a MedicalWebPage about a MedicalTherapy; not the home and index pages)."""
+    return sum(1 for page in (root / "output" / "site").glob("*/*/index.html")
+               if '"@type":"MedicalTherapy"' in page.read_text("utf-8"))
 
 
 def empty_catalog_rows(root: Path, scratch: Path) -> list[Row]:
