@@ -66,6 +66,9 @@ class Project:
     def catalog(self, locale: str, page: str) -> Path:
         return Path(f"{self.root}/locales/{locale}/LC_MESSAGES/{page}.po")
 
+    def catalog_folder(self, locale: str) -> Path:
+        return self.root / "locales" / locale / "LC_MESSAGES"
+
     def catalog_folders(self) -> list[Path]:
         """Every locales/<locale>/LC_MESSAGES there is (configured or not), locales/templates/LC_MESSAGES
         among them."""

@@ -141,3 +141,41 @@ def test_a_copied_tree_is_back_on_the_fast_path_after_one_run(project):
     assert "Nothing to be done" in snakemake(project, "all").stderr
     assert stale() == []
     assert "Nothing to be done" in snakemake(project, "all").stderr
+
+
+@pytest.mark.built
+def test_a_save_in_one_locale_updates_only_that_locale_of_its_group_and_the_others_still_count(project):
+    """es and de share an update job (update_jobs: 2, round robin): a save in es does not read the de
+    catalogs again, yet a later save in de is seen; the result is a cold build's."""
+    from dataclasses import replace
+
+    from pipeline.po.pofile import read_po, write_po
+
+    def draft(locale: str, text: str) -> None:
+        po = project / "locales" / locale / "LC_MESSAGES" / "iv-ketamine-infusion.po"
+        catalog = read_po(po.read_bytes(), str(po))
+        messages = tuple(replace(m, msgstr=text).with_fuzzy(True) if m.msgid == "Headache" else m
+                         for m in catalog.messages)
+        po.write_bytes(write_po(replace(catalog, messages=messages)).encode("utf-8"))
+
+    log = project / "output" / "logs" / "update" / "group-0.log"
+    draft("es", "Dolor de cabeza")
+    snakemake(project, "all")
+    said = log.read_text("utf-8")
+    assert "de: its catalogs and glossary did not change since the last run" in said, said
+    assert "es: its catalogs" not in said
+    draft("de", "Kopfschmerzen")
+    snakemake(project, "all")
+    said = log.read_text("utf-8")
+    assert "es: its catalogs and glossary did not change since the last run" in said, said
+    preview = project / "output" / "preview"
+    assert "Kopfschmerzen" in (preview / "de" / "iv-ketamine-infusion" / "index.html").read_text("utf-8")
+    assert "Dolor de cabeza" in (preview / "es" / "iv-ketamine-infusion" / "index.html").read_text("utf-8")
+
+    cold = project.parent / "cold"
+    shutil.copytree(project, cold, symlinks=True, ignore=shutil.ignore_patterns("output", ".snakemake"))
+    snakemake(cold, "all")
+    for folder in ("output/site", "output/preview", "locales"):
+        built = {p.relative_to(project): p.read_bytes() for p in (project / folder).rglob("*") if p.is_file()}
+        fresh = {p.relative_to(cold): p.read_bytes() for p in (cold / folder).rglob("*") if p.is_file()}
+        assert built == fresh, folder

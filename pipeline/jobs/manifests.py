@@ -305,15 +305,19 @@ class GroupManifest:
     """What one update job (a group of locales) wrote: its Snakemake output, which changes whenever
     one of its locale manifests does, so the jobs that read those run again."""
 
-    VERSION: ClassVar[int] = 1
+    VERSION: ClassVar[int] = 2  # 2: shared_inputs
     locale_manifests: dict[str, str]  # locale -> the digest of its manifest
+    # Names what every locale of the group is updated from besides its own files: the code and
+    # configuration, the extract manifest and the templates (a locale none of whose own files changed
+    # since is not updated again while this is the same: see update.run_update_group).
+    shared_inputs: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {"locale_manifests": self.locale_manifests}
+        return {"locale_manifests": self.locale_manifests, "shared_inputs": self.shared_inputs}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> GroupManifest:
-        return cls({_str(k): _str(v) for k, v in data["locale_manifests"].items()})
+        return cls({_str(k): _str(v) for k, v in data["locale_manifests"].items()}, _opt_str(data["shared_inputs"]))
 
 
 # render/shard-<n>.json

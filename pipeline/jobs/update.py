@@ -15,10 +15,11 @@ from pipeline.copydeck.model import URL_SLUG
 from pipeline.drafts.memory import Memory
 from pipeline.errors import PipelineError, Problem
 from pipeline.jobs import manifests
-from pipeline.jobs.ledger import Recorder
+from pipeline.jobs.ledger import Ledger, Recorder, changes
+from pipeline.jobs.ledger import load as load_ledger
 from pipeline.jobs.manifests import ExtractManifest, GroupManifest, LocaleManifest, LocalePage, MemoryManifest
 from pipeline.jobs.progress import Progress
-from pipeline.jobs.state import LOG_ONLY, at_end, code_and_config_digest, fingerprint, log_problem, save
+from pipeline.jobs.state import LOG_ONLY, at_end, code_and_config_digest, fingerprint, log_problem, previous, save
 from pipeline.locales import SiteLocale
 from pipeline.paths import Project
 from pipeline.po.catalog import Catalog, Key
@@ -39,16 +40,45 @@ SLUG_KEY = (URL_SLUG, "")  # msgctxt of the slug entry; msgid filled per page
 
 
 def run_update_group(project: Project, settings: Settings, group: int) -> None:
-    """Update the catalogs of every locale in one group (one job, one interpreter start)."""
+    """Update the catalogs of every locale in one group (one job, one interpreter start).
+
+    A locale is updated only when one of its own files (catalogs, glossary) changed since the group's
+    last run, or what all locales share (code, configuration, extract manifest, templates) did: a
+    translator's save in one locale does not re-read and re-check the other locales of the group. Its
+    ledger entries then carry over, so the next run still holds them against today's files."""
     locales = settings.locale_groups()[group]
-    record = Recorder(project)
+    last = load_ledger(project.ledger(f"update-{group}"))
+    record = Recorder(project, previous=last)
     templates = _templates(project, record)  # read once for all the group's locales
+    extract = fsio.digest(fsio.read_bytes(project.extract_manifest) or b"")
+    shared = fingerprint(code_and_config_digest(project), extract,
+                         {name: t[1] if t else None for name, t in templates.items()})
+    before = previous(project.group_manifest(group), GroupManifest)  # set aside when the job is stale
     for locale in locales:
+        own = _own_entries(project, last, locale) if last is not None else None
+        if own is not None and before is not None and before.shared_inputs == shared \
+                and before.locale_manifests.get(locale.gettext) == _manifest_digest(project, locale) \
+                and changes(project, own) == ([], []):
+            record.ledger.reads.update(own.reads)
+            log.info("%s: its catalogs and glossary did not change since the last run: not read again", locale.gettext)
+            continue
         run_update(project, settings, locale.gettext, templates, record)
-    digests = {loc.gettext: fsio.digest(fsio.read_bytes(project.locale_manifest(loc.gettext)) or b"")[:24]
-               for loc in locales}
-    save(project.group_manifest(group), GroupManifest(digests))
+    digests = {loc.gettext: _manifest_digest(project, loc) for loc in locales}
+    save(project.group_manifest(group), GroupManifest(digests, shared))
     record.save(project.ledger(f"update-{group}"))
+
+
+def _manifest_digest(project: Project, locale: SiteLocale) -> str:
+    return fsio.digest(fsio.read_bytes(project.locale_manifest(locale.gettext)) or b"")[:24]
+
+
+def _own_entries(project: Project, ledger: Ledger, locale: SiteLocale) -> Ledger | None:
+    """The entries of `ledger` that are the locale's own files: its catalogs and its glossary (None
+    when it has none: a locale the group's last run did not read)."""
+    folder = f"{project.relative(project.catalog_folder(locale.gettext))}/"
+    glossary = project.relative(project.glossary(locale.gettext))
+    reads = {name: entry for name, entry in ledger.reads.items() if name.startswith(folder) or name == glossary}
+    return Ledger(reads) if reads else None
 
 
 def _templates(project: Project, record: Recorder) -> dict[str, tuple[bytes, str] | None]:
