@@ -8,7 +8,8 @@ usage: python benchmarks/serve.py [PAGES] [--jobs]   (default 100 pages × 8 loc
 
 Each measurement starts just before the file is written and ends when the event stream, read by
 this process over real HTTP on 127.0.0.1, delivers the event naming the page; the file is checked to
-hold the new text by then. The polling interval (0.1 s) is part of the latency.
+hold the new text by then. On Linux serve wakes on the save (inotify); elsewhere its polling interval
+(0.1 s) adds to it.
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve previews, site and report; rebuild and reload on every save")
     serve.add_argument("--port", type=int, default=8000, help="TCP port (default 8000; 0 picks a free one)")
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (default: this machine only)")
-    serve.add_argument("--interval", type=float, default=0.1, help="seconds between looks at the files (default 0.1)")
+    serve.add_argument("--interval", type=float, default=0.1,
+                       help="seconds between looks at the files where inotify is missing (default 0.1)")
     return parser
 
 

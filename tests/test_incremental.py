@@ -11,6 +11,17 @@ import pytest
 from conftest import ROOT, need, snakemake
 
 
+def assert_same_as_a_cold_build(project, *folders: str) -> None:
+    """`folders` of `project` hold what a cold build of the same inputs writes, byte for byte."""
+    cold = project.parent / "cold"
+    shutil.copytree(project, cold, symlinks=True, ignore=shutil.ignore_patterns("output", ".snakemake"))
+    snakemake(cold, "all")
+    for folder in folders:
+        built = {p.relative_to(project): p.read_bytes() for p in (project / folder).rglob("*") if p.is_file()}
+        fresh = {p.relative_to(cold): p.read_bytes() for p in (cold / folder).rglob("*") if p.is_file()}
+        assert built == fresh, folder
+
+
 @pytest.mark.built
 def test_nothing_changed_runs_no_job(project):
     again = snakemake(project, "all")
@@ -108,13 +119,7 @@ def test_a_saved_catalog_renders_only_that_locales_files(project, monkeypatch):
     assert re.search(r"render shard \d: 1 pages, 2 of their \d+ files rendered", second), second
     assert "Dolor de cabeza" in (project / "output" / "site" / "es" / "infusion-ketamina" / "index.html").read_text()
 
-    cold = project.parent / "cold"
-    shutil.copytree(project, cold, symlinks=True, ignore=shutil.ignore_patterns("output", ".snakemake"))
-    snakemake(cold, "all")
-    for folder in ("output/site", "output/preview"):
-        built = {p.relative_to(project): p.read_bytes() for p in (project / folder).rglob("*") if p.is_file()}
-        fresh = {p.relative_to(cold): p.read_bytes() for p in (cold / folder).rglob("*") if p.is_file()}
-        assert built == fresh, folder
+    assert_same_as_a_cold_build(project, "output/site", "output/preview")
 
 
 @pytest.mark.built
@@ -172,10 +177,4 @@ def test_a_save_in_one_locale_updates_only_that_locale_of_its_group_and_the_othe
     assert "Kopfschmerzen" in (preview / "de" / "iv-ketamine-infusion" / "index.html").read_text("utf-8")
     assert "Dolor de cabeza" in (preview / "es" / "iv-ketamine-infusion" / "index.html").read_text("utf-8")
 
-    cold = project.parent / "cold"
-    shutil.copytree(project, cold, symlinks=True, ignore=shutil.ignore_patterns("output", ".snakemake"))
-    snakemake(cold, "all")
-    for folder in ("output/site", "output/preview", "locales"):
-        built = {p.relative_to(project): p.read_bytes() for p in (project / folder).rglob("*") if p.is_file()}
-        fresh = {p.relative_to(cold): p.read_bytes() for p in (cold / folder).rglob("*") if p.is_file()}
-        assert built == fresh, folder
+    assert_same_as_a_cold_build(project, "output/site", "output/preview", "locales")

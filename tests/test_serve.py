@@ -276,3 +276,31 @@ def test_serve_reloads_an_open_preview_in_chromium_when_its_catalog_is_saved(ser
         assert browser.evaluate(page, "window.notReloaded === undefined") is True
     finally:
         browser.close()
+
+
+def test_a_save_wakes_the_watcher_without_waiting_for_a_scan(tmp_path, monkeypatch):
+    """On Linux a save is seen when it happens (inotify), not at the next scan; a folder made after
+    the watcher started (a new locale) is watched too."""
+    from pipeline.paths import Project
+    from pipeline.serve import watch
+
+    for folder in ("source", "locales/es/LC_MESSAGES", "config"):
+        (tmp_path / folder).mkdir(parents=True)
+    monkeypatch.setattr(watch, "SAFETY_SCAN", 60.0)  # no scan would come in time: only an event wakes it
+    watcher = watch.Watcher(Project(tmp_path))
+    if not watcher.notified:
+        pytest.skip("no inotify on this system: serve polls")
+    fr = tmp_path / "locales" / "fr" / "LC_MESSAGES"
+    steps = [("a save in locales/es", lambda: (tmp_path / "locales/es/LC_MESSAGES/page.po").write_text("x")),
+             ("a new locale folder", lambda: fr.mkdir(parents=True)),
+             ("a save in the new folder", lambda: (fr / "page.po").write_text("x"))]
+    try:
+        for what, act in steps:
+            woke = threading.Event()
+            waiting = threading.Thread(target=lambda woke=woke: (watcher.wait(60.0), woke.set()), daemon=True)
+            waiting.start()
+            time.sleep(0.3)  # the watcher is waiting
+            act()
+            assert woke.wait(10), f"{what} did not wake the watcher"
+    finally:
+        watcher.close()

@@ -262,7 +262,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, interval:
     sys.stderr.flush()
     try:
         while True:
-            time.sleep(interval)
+            watcher.wait(interval)
             now = watcher.snapshot()
             if now == seen:
                 continue
@@ -274,6 +274,7 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, interval:
         sys.stderr.write("serve: stopped\n")
         return 0
     finally:
+        watcher.close()
         live.hub.close()
         httpd.shutdown()
         httpd.server_close()
