@@ -56,6 +56,22 @@ class Recorder:
         self.ledger.reads[self.project.relative(path)] = (_digest(data), stamp)
         return data
 
+    def digest_fast(self, path: Path) -> str | None:
+        """The digest of an input, noted as `read` notes it, without reading it when its stamp is the
+        one the last ledger recorded with its digest (the fast path the Snakefile's check trusts too)."""
+        name = self.project.relative(path)
+        entry = self.previous.reads.get(name)
+        if entry is not None and entry[0] is not None and entry[1] is not None:
+            try:
+                same = fsio.stamp_of(os.stat(path)) == entry[1]
+            except OSError:
+                same = False
+            if same:
+                self.ledger.reads[name] = entry
+                return entry[0]
+        self.read(path)
+        return self.digest_of(path)
+
     def digest_of(self, path: Path) -> str | None:
         """The digest of what `read` (or `used`) noted for `path` (hashed once per job)."""
         return self.ledger.reads[self.project.relative(path)][0]
@@ -75,13 +91,16 @@ class Recorder:
     def kept(self, paths: Iterable[Path]) -> None:
         """Note files the job owns and left as they were: their entries carry over from the last
         ledger (the Snakefile checked them against it before this run), or are taken anew."""
-        for path in paths:
-            name = self.project.relative(path)
+        self.kept_names(self.project.relative(path) for path in paths)
+
+    def kept_names(self, names: Iterable[str]) -> None:
+        """`kept`, for files named relative to the project."""
+        for name in names:
             entry = self.previous.writes.get(name)
             if entry is not None:
                 self.ledger.writes[name] = entry
             else:
-                self.wrote(path)
+                self.wrote(self.project.root / name)
 
     def listed(self, folder: Path, pattern: str, names: list[str]) -> None:
         self.ledger.listings[f"{self.project.relative(folder)}/{pattern}"] = sorted(names)

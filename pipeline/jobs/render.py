@@ -4,6 +4,7 @@ every page in every locale (output/preview/); manifest output/.state/render/shar
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -100,6 +101,7 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
     ui_key = {code: (s.inputs, s.published) if s is not None else None
               for code, s in _interface_states(settings, states).items()}
     mine = {name: links for name, links in versions.items() if shard_of(name, settings.render_shards) == shard}
+    root = str(project.root)  # paths joined as strings below: a shard checks thousands of files
     progress = Progress(f"render shard {shard}", len(mine), "pages", "rendering")
     for name, links in progress.each(list(mine.items())):
         # A page is rendered again when its source, its published versions, or one of its catalogs
@@ -110,14 +112,15 @@ def run_render(project: Project, settings: Settings, shard: int) -> list[Problem
         source_digest = extract[name].source_digest or ""
         key = fingerprint(current, source_digest, [(v.locale.gettext, v.slug) for v in links],
                           {code: (s.inputs, s.published, list(s.reasons)) for code, s in status.items()}, ui_key)
+        prev = old.get(name)
+        # The same key names the same files (their paths come from the same versions and locales).
+        if prev is not None and prev.inputs == key and all(os.path.isfile(f"{root}/{f}") for f in prev.files):
+            pages[name] = prev
+            record.kept_names(prev.files)
+            continue
         files = [project.relative(project.page_file(v.locale.url_segment, v.slug)) for v in links]
         files += [project.relative(project.preview_file(loc.url_segment, links[0].slug)) for loc in settings.locales
                   if loc.gettext in status]
-        prev = old.get(name)
-        if prev is not None and prev.inputs == key and all((project.root / f).is_file() for f in files):
-            pages[name] = prev
-            record.kept(project.root / f for f in files)
-            continue
         # Only the files whose own inputs changed: a saved catalog re-renders that locale's published
         # page and preview, not the page in every locale.
         parts = _parts(project, settings, current, source_digest, links, status, ui_key)

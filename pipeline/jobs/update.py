@@ -108,11 +108,12 @@ def run_update(project: Project, settings: Settings, locale_code: str,
     current = fingerprint(code_and_config_digest(project), glossary_digest)
     pots = templates if templates is not None else _templates(project, record)
     present = {n: pot for n, pot in pots.items() if pot is not None}  # pages with a template
-    pos: dict[str, bytes | None] = {}
+    pos = _Catalogs(project, locale, record)
     pages: dict[str, LocalePage] = {}
+    digests: dict[str, str | None] = {}
     for name in present:
         try:
-            pos[name] = record.read(project.catalog(locale.gettext, name))
+            digests[name] = record.digest_fast(project.catalog(locale.gettext, name))
         except PipelineError as err:  # unreadable: withdrawn until it can be read (its state is unknown)
             pages[name] = _failed(err.problem)
     work: dict[str, tuple[Catalog, Catalog]] = {}  # page -> (template, merged catalog)
@@ -125,7 +126,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
         except PipelineError as err:
             pages[name] = _failed(err.problem)
 
-    inputs = {n: fingerprint(current, present[n][1], record.digest_of(project.catalog(locale.gettext, n))) for n in pos}
+    inputs = {n: fingerprint(current, present[n][1], digest) for n, digest in digests.items()}
     progress = Progress(f"update {locale.gettext}", len(inputs), "pages", "merging")
     for name in progress.each(inputs):
         prev = old.get(name)
@@ -138,7 +139,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
     for name, prev in list(pages.items()):
         if prev.counts.untranslated and prev.memory_digest != memory_key:
             take(name)  # empty entries, and the memory changed: it may draft them now
-    drafted = _prefill(project, settings, locale, work, pos, memory_key)
+    drafted = _prefill(project, settings, locale, work, pos, list(digests), memory_key)
     drafts = _drafts(project, settings, locale)
     progress = Progress(f"update {locale.gettext}", len(work), "pages", "checking")
     for name, (template, catalog) in progress.each(list(work.items())):
@@ -201,7 +202,7 @@ def merge_catalog(project: Project, locale: SiteLocale, name: str, pot_bytes: by
 
 
 def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
-             pos: dict[str, bytes | None], memory_key: str) -> str:
+             pos: _Catalogs, names: list[str], memory_key: str) -> str:
     """Fill empty entries in place in `work`; returns a summary for the log."""
     if not any(not m.translated for _, c in work.values() for m in c.live):
         return ""
@@ -210,7 +211,7 @@ def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dic
     from pipeline.drafts.mtcache import Cache
 
     outcome = prefill.Outcome()
-    memory = _memory(project, locale, work, pos, memory_key)
+    memory = _memory(project, locale, work, pos, names, memory_key)
     for name, (template, catalog) in list(work.items()):
         work[name] = (template, prefill.fill_from_memory(name, catalog, memory, settings.tm_min_similarity, outcome))
     engine = engines.engine_for(settings.machine_translation, settings.source_locale, locale)
@@ -239,23 +240,39 @@ def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dic
 
 
 def _memory(project: Project, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
-            pos: dict[str, bytes | None], memory_key: str) -> Memory:
+            pos: _Catalogs, names: list[str], memory_key: str) -> Memory:
     """The reviewed entries of all the locale's catalogs. `memory_key` names that set of entries, so
     the memory built for it last time is reused instead of reading every catalog again."""
     saved = manifests.read(project.memory(locale.gettext), MemoryManifest)
     if saved is not None and saved.reviewed_digest == memory_key:
         return Memory.from_rows(saved.rows)
     memory = Memory()
-    for name, data in pos.items():
+    for name in names:
         if name in work:
             memory.add(name, work[name][1])
-        elif data is not None:
-            try:
+            continue
+        try:
+            data = pos[name]
+            if data is not None:
                 memory.add(name, catalogcache.load(project, project.catalog(locale.gettext, name), data))
-            except PipelineError:
-                continue  # reported by that page's own update
+        except PipelineError:
+            continue  # reported by that page's own update
     save(project.memory(locale.gettext), MemoryManifest(memory_key, memory.rows()))
     return memory
+
+
+class _Catalogs:
+    """A locale's catalogs' bytes, each read when first asked for: in a rebuild after one save, most
+    pages' catalogs are known unchanged by their stamps alone (Recorder.digest_fast) and never read."""
+
+    def __init__(self, project: Project, locale: SiteLocale, record: Recorder) -> None:
+        self.project, self.locale, self.record = project, locale, record
+        self.read: dict[str, bytes | None] = {}
+
+    def __getitem__(self, name: str) -> bytes | None:
+        if name not in self.read:
+            self.read[name] = self.record.read(self.project.catalog(self.locale.gettext, name))
+        return self.read[name]
 
 
 def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
