@@ -304,3 +304,19 @@ def test_a_save_wakes_the_watcher_without_waiting_for_a_scan(tmp_path, monkeypat
             assert woke.wait(10), f"{what} did not wake the watcher"
     finally:
         watcher.close()
+
+
+def test_without_inotify_the_watcher_polls(tmp_path, monkeypatch):
+    """Where there is no inotify (another system, no libc), a save is found by the next look."""
+    from pipeline.paths import Project
+    from pipeline.serve import watch
+
+    (tmp_path / "source").mkdir()
+    monkeypatch.setattr(watch, "_inotify", lambda: (None, None))
+    watcher = watch.Watcher(Project(tmp_path))
+    assert not watcher.notified
+    before = watcher.snapshot()
+    (tmp_path / "source" / "page.txt").write_text("Page Title: X\n")
+    watcher.wait(0.01)
+    assert watcher.snapshot() != before
+    watcher.close()

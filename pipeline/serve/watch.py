@@ -14,6 +14,7 @@ import ctypes
 import ctypes.util
 import os
 import select
+import time
 from pathlib import Path
 
 from pipeline.paths import Project
@@ -40,7 +41,7 @@ class Watcher:
         """Until something in the folders may have changed: the next event (at most SAFETY_SCAN s), or
         `interval` s when polling."""
         if self._fd is None or self._libc is None:
-            select.select([], [], [], interval)
+            time.sleep(interval)
             return
         self._watch_folders()  # a folder made since (a new locale) is watched from now on
         ready, _, _ = select.select([self._fd], [], [], SAFETY_SCAN)
