@@ -27,10 +27,11 @@ SAFETY_SCAN = 1.0  # seconds between two scans when nothing woke the watcher (in
 
 
 class Watcher:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, notify: bool = True) -> None:
+        """`notify`: use inotify where there is one (False: poll, as on other systems)."""
         self.project = project
         self.folders = (project.source_dir, project.root / "locales", project.config_file.parent)
-        self._libc, self._fd = _inotify()
+        self._libc, self._fd = _inotify() if notify else (None, None)
 
     @property
     def notified(self) -> bool:
