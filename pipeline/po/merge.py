@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 
+from rapidfuzz.distance import LCSseq
+
 from pipeline.po.catalog import Catalog, Key, Message
 
 FUZZY_THRESHOLD = 0.6
@@ -93,10 +95,14 @@ def _carry(t: Message, old: Message, forms: int) -> Message:
     if old.msgid_plural != t.msgid_plural and old.translated:  # the plural changed, or the kind of entry
         previous = previous if fuzzy else (old.msgctxt, old.msgid, old.msgid_plural)  # a draft's #| stay
         fuzzy = True
-    flags = tuple(f for f in t.flags if f != "fuzzy")
-    return replace(t, msgstr=msgstr, msgstr_plural=msgstr_plural, flags=("fuzzy", *flags) if fuzzy else flags,
-                   translator_comments=old.translator_comments, previous_msgctxt=previous[0],
-                   previous_msgid=previous[1], previous_msgid_plural=previous[2])
+    flags = tuple(f for f in t.flags if f != "fuzzy") if "fuzzy" in t.flags else t.flags
+    # Built whole rather than with dataclasses.replace, which inspects every field on each call: this
+    # runs once per entry of every catalog a rebuild merges.
+    return Message(msgid=t.msgid, msgstr=msgstr, msgctxt=t.msgctxt, msgid_plural=t.msgid_plural,
+                   msgstr_plural=msgstr_plural, flags=("fuzzy", *flags) if fuzzy else flags,
+                   translator_comments=old.translator_comments, extracted_comments=t.extracted_comments,
+                   references=t.references, previous_msgctxt=previous[0], previous_msgid=previous[1],
+                   previous_msgid_plural=previous[2], obsolete=t.obsolete, line=t.line)
 
 
 def _form0(m: Message) -> str:
@@ -136,7 +142,8 @@ def best_match(text: str, candidates: list[Message], threshold: float = FUZZY_TH
 
 class _Index:
     """msgmerge's fuzzy search (gettext's msgl-fsearch.c). The weight of a candidate is GNU's similarity
-    of the two msgids in bytes (fstrcmp: twice the longest common subsequence over both lengths), plus
+    of the two msgids in bytes (fstrcmp: twice the longest common subsequence over both lengths, which
+    rapidfuzz's LCSseq computes bit-parallel in C), plus
     0.00001 when it has no context or the same one; the best weight above the threshold wins. For a
     msgid of four characters or more, only candidates sharing a sequence of four characters with it
     count, and equal weights go to the one sharing most such sequences, then to the first in the file;
@@ -146,13 +153,14 @@ class _Index:
         self.candidates = candidates
         self.threshold = threshold
         self.texts = [c.msgid.encode() for c in candidates]
-        self.grams = [frozenset(_four_grams(c.msgid)) for c in candidates]
         self.by_gram: dict[str, list[int]] = {}
         self.by_length: dict[int, list[int]] = {}
-        for number, grams in enumerate(self.grams):
-            for gram in grams:
-                self.by_gram.setdefault(gram, []).append(number)
-            self.by_length.setdefault(len(self.texts[number]), []).append(number)
+        by_gram, by_length = self.by_gram, self.by_length
+        for number, candidate in enumerate(candidates):
+            text = candidate.msgid
+            for gram in {text[i:i + 4] for i in range(len(text) - 3)}:
+                by_gram.setdefault(gram, []).append(number)
+            by_length.setdefault(len(self.texts[number]), []).append(number)
 
     def best_match(self, msgctxt: str | None, text: str) -> Message | None:
         raw = text.encode()
@@ -161,7 +169,8 @@ class _Index:
             found: Iterable[int] = set().union(*(self.by_gram.get(g, ()) for g in grams))
 
             def rank(number: int) -> tuple[int, int]:  # GNU's order of trial: most sequences shared first
-                return -sum(g in self.grams[number] for g in grams), number
+                shared = set(_four_grams(self.candidates[number].msgid))  # only for equal weights: rare
+                return -sum(g in shared for g in grams), number
         else:
             ratio = 2 / self.threshold - 1  # the lengths whose similarity can reach the threshold
             lengths = range(math.ceil(len(raw) / ratio), int(len(raw) * ratio) + 1)
@@ -169,14 +178,14 @@ class _Index:
 
             def rank(number: int) -> tuple[int, int]:  # GNU's order of trial: shortest first
                 return len(self.texts[number]), number
-        # A weight is at most the shorter length's share of both (plus the bonus): try candidates from
-        # the highest such bound down, and stop where it falls below the best weight found.
-        bounds = sorted((-self._weight(n, msgctxt, 2 * min(len(raw), len(self.texts[n])), len(raw)), n) for n in found)
-        best, best_weight = -1, self.threshold
-        for bound, number in bounds:
-            if -bound < best_weight:
-                break
-            weight = self._weight(number, msgctxt, 2 * _lcs_length(_masks(raw), len(raw), self.texts[number]), len(raw))
+        # A weight is at most the shorter length's share of both (plus the bonus): a candidate whose
+        # bound is below the best weight found so far cannot win, and is not compared.
+        best, best_weight, length, texts = -1, self.threshold, len(raw), self.texts
+        for number in found:
+            other = texts[number]
+            if 2 * min(length, len(other)) / (length + len(other)) + _CONTEXT_BONUS < best_weight:
+                continue
+            weight = self._weight(number, msgctxt, 2 * LCSseq.similarity(raw, other), length)
             if weight > best_weight or (weight == best_weight and best >= 0 and rank(number) < rank(best)):
                 best, best_weight = number, weight
         return self.candidates[best] if best >= 0 else None
@@ -201,27 +210,4 @@ def similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
     x, y = a.encode(), b.encode()
-    return 2 * _lcs_length(_masks(x), len(x), y) / (len(x) + len(y))
-
-
-@lru_cache(maxsize=256)  # a text is compared with many candidates in a row
-def _masks(text: bytes) -> dict[int, int]:
-    """For each byte of `text`, the bits of the positions where it occurs."""
-    masks: dict[int, int] = {}
-    for i, byte in enumerate(text):
-        masks[byte] = masks.get(byte, 0) | (1 << i)
-    return masks
-
-
-def _lcs_length(masks: dict[int, int], length: int, other: bytes) -> int:
-    """Length of the longest common subsequence of a text of `length` bytes (its `masks`) and `other`,
-    bit-parallel (Hyyrö 2004): one big-integer step per byte of `other` that the text holds, instead of
-    a row of a table. Carries past the top bit never reach the lower ones, so they are cut off once."""
-    v = (1 << length) - 1
-    get = masks.get
-    for byte in other:
-        mask = get(byte)
-        if mask:
-            u = v & mask
-            v = (v + u) | (v - u)
-    return length - (v & ((1 << length) - 1)).bit_count()
+    return 2 * LCSseq.similarity(x, y) / (len(x) + len(y))
