@@ -94,7 +94,7 @@ QUANTITY = re.compile(
     rf"(?:{_SPACE}(?P<mid>{CURRENCY}|{_ANY_UNIT})(?![\w]))?"
     rf"(?:{_SPACE}(?:{_RANGE}){_SPACE}(?P<second>{_NUMBER}))?"
     rf"(?:{_SPACE}(?P<post>{CURRENCY}|{_ANY_UNIT})(?![\w]))?")
-_CONTACT = re.compile("|".join([URL, EMAIL, PHONE]))
+_FIGURE = re.compile(rf"[\d{''.join(FRACTIONS)}]")  # what every number and phone number holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +123,21 @@ def read_number(raw: str, decimal: str, group: str) -> float | None:
     return float(f"{whole}.{match.group(2)}" if match.group(2) else whole)
 
 
+def contact_patterns(text: str) -> tuple[str, ...]:
+    """Of URL, EMAIL and PHONE (in that order), the patterns that can match somewhere in `text`: a URL
+    needs "http" or "www.", an address "@", a phone number a digit. Leaving out one that cannot match
+    changes no match of their alternation and saves its scan (the address pattern backtracks on every
+    word): most sentences need none of them."""
+    return tuple(part for part, present in ((URL, "http" in text or "www." in text), (EMAIL, "@" in text),
+                                            (PHONE, _FIGURE.search(text) is not None)) if present)
+
+
+@lru_cache(maxsize=256)
+def alternation(parts: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled pattern matching any of `parts`, tried in their order at each position."""
+    return re.compile("|".join(parts))
+
+
 def quantities(text: str, decimal: str, group: str) -> list[Quantity]:
     """Every quantity of `text` in order (contacts left out: they are protected text, not numbers).
     A range's first end takes the unit of the second: `2–3 mg` is 2 mg and 3 mg."""
@@ -131,6 +146,8 @@ def quantities(text: str, decimal: str, group: str) -> list[Quantity]:
 
 @lru_cache(maxsize=1 << 16)  # a source text is read once per locale, and QA reads every entry of every catalog
 def _quantities(text: str, decimal: str, group: str) -> tuple[Quantity, ...]:
+    if _FIGURE.search(text) is None:  # every quantity has a figure: most sentences have none
+        return ()
     plain = without_contacts(text)
     found = []
     for match in QUANTITY.finditer(plain):
@@ -145,7 +162,10 @@ def _quantities(text: str, decimal: str, group: str) -> tuple[Quantity, ...]:
 @lru_cache(maxsize=1 << 16)
 def without_contacts(text: str) -> str:
     """`text` with its phone numbers, e-mail addresses and URLs blanked out (same length)."""
-    return _CONTACT.sub(lambda m: " " * len(m.group(0)), text)
+    parts = contact_patterns(text)
+    if not parts:
+        return text
+    return alternation(parts).sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _unit(spelling: str) -> str:

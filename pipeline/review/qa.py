@@ -25,7 +25,15 @@ from pipeline.drafts.provenance import machine_origin, pivot_leftovers
 from pipeline.errors import PipelineError
 from pipeline.locales import SiteLocale
 from pipeline.po.catalog import Catalog, Key, Message
-from pipeline.quantities import COMPARISONS, EMAIL, PHONE, URL, Quantity, quantities, read_number, without_contacts
+from pipeline.quantities import (
+    COMPARISONS,
+    Quantity,
+    alternation,
+    contact_patterns,
+    quantities,
+    read_number,
+    without_contacts,
+)
 from pipeline.review.findings import Finding
 
 TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
@@ -59,6 +67,7 @@ CHECKS = {c.name: c for c in (
 
 
 Issue = tuple[str | None, str]  # (sub-check or None, message)
+_SEEN_LIMIT = 200_000  # entries whose findings a Checker remembers
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +113,14 @@ class Checker:
                  do_not_translate: tuple[str, ...]) -> None:
         self.source, self.target = source, target
         self.glossary = glossary
-        words = [rf"(?<![\w-]){re.escape(t)}(?![\w-])" for t in sorted(do_not_translate, key=len, reverse=True)]
-        self.protected = re.compile("|".join([URL, EMAIL, PHONE, *words]))
+        self.words = [(term, rf"(?<![\w-]){re.escape(term)}(?![\w-])")  # longest first, as the alternation tries them
+                      for term in sorted(do_not_translate, key=len, reverse=True)]
         self.checks: dict[str, Callable[[Message], Iterator[Issue]]] = {
             "numbers": self.numbers, "protected": self.protected_text, "glossary": self.terms,
             "markup": self.markup, "length": self.length, "whitespace": self.whitespace,
             "punctuation": self.punctuation, "repeated-word": self.repeated_word, "pivot": self.pivot,
         }
+        self._seen: dict[tuple[object, ...], tuple[tuple[str, str | None, str], ...]] = {}
 
     @cached_property
     def source_symbols(self) -> tuple[str, str]:  # on first use only
@@ -134,8 +144,16 @@ class Checker:
 
     def entry(self, m: Message, line: int | None = None) -> list[Finding]:
         at = m.line if line is None else line
-        out = [Finding(name, message, at, CHECKS[name].blocking, sub)
-               for name, check in self.checks.items() for sub, message in check(m)]
+        # The checks read the entry's texts and translator comments only: an entry repeated on many
+        # pages (a shared disclaimer, a section heading) is checked once per job. Bounded, for `serve`.
+        key = (m.msgctxt, m.msgid, m.msgstr, m.msgid_plural, m.msgstr_plural, m.translator_comments)
+        issues = self._seen.get(key)
+        if issues is None:
+            if len(self._seen) >= _SEEN_LIMIT:
+                self._seen.clear()
+            issues = self._seen[key] = tuple((name, sub, message) for name, check in self.checks.items()
+                                             for sub, message in check(m))
+        out = [Finding(name, message, at, CHECKS[name].blocking, sub) for name, sub, message in issues]
         return accept(out, m.translator_comments)
 
     def pivot(self, m: Message) -> Iterator[Issue]:
@@ -188,7 +206,12 @@ class Checker:
             yield None, f"number {_show(t)} is not in the source"
 
     def protected_text(self, m: Message) -> Iterator[Issue]:
-        for span in dict.fromkeys(self.protected.findall(m.msgid)):
+        # The alternation of the contact patterns and do-not-translate terms, less those that cannot
+        # match in this text (the same matches: see contact_patterns).
+        parts = (*contact_patterns(m.msgid), *(pattern for word, pattern in self.words if word in m.msgid))
+        if not parts:
+            return
+        for span in dict.fromkeys(alternation(parts).findall(m.msgid)):
             if m.msgstr.count(span) < m.msgid.count(span):
                 yield None, f"{span!r} must appear unchanged"
 
