@@ -135,3 +135,22 @@ def test_writer_breaks_format_directives_as_msgcat(tmp_path, flag, directive):
     path = tmp_path / "x.po"
     path.write_text(write_po(Catalog(header=HEADER, messages=messages)), encoding="utf-8")
     assert msgcat(path) == path.read_bytes()
+
+
+def test_a_message_read_at_another_line_keeps_every_other_field() -> None:
+    """Message.at builds the message whole (for speed): a field added to Message must not be lost there."""
+    from dataclasses import fields
+
+    def sample(name: str, default: object) -> object:
+        if isinstance(default, tuple):
+            return (f"{name}-1", f"{name}-2")
+        if isinstance(default, bool):
+            return not default
+        if isinstance(default, int):
+            return 7
+        return f"{name} value"
+
+    message = Message(**{f.name: sample(f.name, f.default) for f in fields(Message)})
+    moved = message.at(42)
+    assert moved.line == 42
+    assert all(getattr(moved, f.name) == getattr(message, f.name) for f in fields(Message) if f.name != "line")

@@ -60,8 +60,9 @@ def merge(template: Catalog, old: Catalog) -> tuple[Message, ...]:
         else:
             result.append(t)
             pending.append(t)
-    if pending:  # msgmerge's candidates: translated in their first form, live or obsolete
-        candidates = [m for m in old.messages if (_form0(m) if m.msgid_plural is not None else m.msgstr)]
+    # msgmerge's candidates: translated in their first form, live or obsolete (none in a new catalog)
+    candidates = [m for m in old.messages if (_form0(m) if m.msgid_plural is not None else m.msgstr)]
+    if pending and candidates:
         result = _fuzzy_fill(result, pending, candidates, used, forms)
     return tuple(result) + _obsolete(old, result, used)
 
@@ -119,6 +120,8 @@ def _fuzzy_fill(result: list[Message], pending: list[Message], candidates: list[
     for t in pending:
         if t.msgctxt not in indexes:
             indexes[t.msgctxt] = _Index([c for c in candidates if c.msgctxt == t.msgctxt])
+        if not indexes[t.msgctxt].candidates:
+            continue
         best = indexes[t.msgctxt].best_match(t.msgctxt, t.msgid)
         if best is None:
             continue
@@ -166,7 +169,7 @@ class _Index:
         raw = text.encode()
         if len(text) >= 4:
             grams = _four_grams(text)
-            found: Iterable[int] = set().union(*(self.by_gram.get(g, ()) for g in grams))
+            found: Iterable[int] = set().union(*(self.by_gram.get(g, ()) for g in set(grams)))
 
             def rank(number: int) -> tuple[int, int]:  # GNU's order of trial: most sequences shared first
                 shared = set(_four_grams(self.candidates[number].msgid))  # only for equal weights: rare
