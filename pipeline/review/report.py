@@ -67,13 +67,35 @@ def status_json(data: dict[str, Any]) -> str:
 
 
 def status_html(data: dict[str, Any]) -> str:
+    from markupsafe import Markup
+
     from pipeline.site.pages import environment
 
     rows = []
     findings = []
     for name, page in data["pages"].items():
-        cells = []
+        rows.append(Markup(_row_html(name, page, data["locales"])))  # noqa: S704 - rendered with autoescape
         for loc in data["locales"]:
+            findings += [{"page": name, "locale": loc["code"], "href": "../../" + f["where"].rpartition(":")[0], **f}
+                         for f in page["locales"][loc["code"]]["findings"]]
+    legend = [{"state": s, "label": STATE_LABELS[s], "colour": COLOURS[s]} for s in STATES]
+    return environment().get_template("status.html.j2").render(
+        locales=data["locales"], rows=rows, findings=findings, legend=legend)
+
+
+# A page's row, by what it shows: `serve` renders the report at every save, and most rows stay the same.
+_rows: dict[str, str] = {}
+_ROWS_KEPT = 20_000
+
+
+def _row_html(name: str, page: dict[str, Any], locales: list[dict[str, str]]) -> str:
+    from pipeline.site.pages import environment
+
+    key = json.dumps([name, page, locales], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    html = _rows.get(key)
+    if html is None:
+        cells = []
+        for loc in locales:
             version = page["locales"][loc["code"]]
             total = sum(version["words"].values()) or 1
             bars = [{"state": s, "label": STATE_LABELS[s], "words": version["words"][s],
@@ -82,9 +104,9 @@ def status_html(data: dict[str, Any]) -> str:
             preview = f"../preview/{loc['lang'].lower()}/{page['slug']}/index.html" if page["slug"] else None
             cells.append({"version": version, "bars": bars, "code": loc["code"], "name": loc["name"],
                           "lang": loc["lang"], "preview": preview})
-            findings += [{"page": name, "locale": loc["code"], "href": "../../" + f["where"].rpartition(":")[0], **f}
-                         for f in version["findings"]]
-        rows.append({"name": name, "page": page, "cells": cells})
-    legend = [{"state": s, "label": STATE_LABELS[s], "colour": COLOURS[s]} for s in STATES]
-    return environment().get_template("status.html.j2").render(
-        locales=data["locales"], rows=rows, findings=findings, legend=legend)
+        row = {"name": name, "page": page, "cells": cells}
+        html = environment().get_template("status_row.html.j2").render(row=row).removesuffix("\n")
+        if len(_rows) >= _ROWS_KEPT:
+            _rows.clear()
+        _rows[key] = html
+    return html
