@@ -21,6 +21,7 @@ from pipeline.po.catalog import Catalog, Message
 from pipeline.po.pofile import read_po
 
 _FIELDS = [f.name for f in fields(Message)]
+_TUPLES = [i for i, f in enumerate(fields(Message)) if f.type == "tuple[str, ...]"]  # JSON gives lists
 VERSION = 1  # an entry of another version is ignored (and written anew)
 
 
@@ -93,10 +94,11 @@ def store(project: Project, path: Path, data: bytes, catalog: Catalog) -> None:
 def _decode(stored: dict[str, Any]) -> Catalog:
     messages = []
     for row in stored["messages"]:
-        values = dict(zip(_FIELDS, row, strict=True))
-        for name in ("msgstr_plural", "flags", "translator_comments", "extracted_comments", "references"):
-            values[name] = tuple(values[name])
-        messages.append(Message(**values))
+        if len(row) != len(_FIELDS):
+            raise ValueError("a row of another layout")  # read as no cache entry (the file is parsed)
+        for i in _TUPLES:
+            row[i] = tuple(row[i])
+        messages.append(Message(*row))  # positional: the rows were stored in _FIELDS order
     return Catalog(header=tuple(tuple(h) for h in stored["header"]),
                    header_comments=tuple(stored["header_comments"]), header_flags=tuple(stored["header_flags"]),
                    messages=tuple(messages), header_text=stored.get("header_text"))
