@@ -113,16 +113,17 @@ def _shown(name: str, entry: LocalePage) -> object:
 def run_report(project: Project, settings: Settings, states: States | None = None, known: str | None = None) -> str:
     """output/reports/status.json and status.html, unless they hold the status data named `known`
     already. Returns the name (digest) of the status data."""
-    from pipeline.review.report import status_data
+    from pipeline.review.report import status_data, status_json
 
     data = status_data(settings, *(states or load_states(project, settings)))
-    key = fingerprint(code_and_config_digest(project), data)  # the code (templates) and configuration too
+    text = status_json(data)  # the data, encoded once: its name, and status.json's bytes
+    key = fingerprint(code_and_config_digest(project), fsio.digest(text.encode("utf-8")))  # templates, settings too
     if key == known and all(f.is_file() for f in project.status_files):
         return key
-    from pipeline.review.report import status_html, status_json
+    from pipeline.review.report import status_html
     from pipeline.site.pages import cache_compiled_templates
 
     cache_compiled_templates(project.compiled_templates)
-    fsio.write_text(project.status_json, status_json(data))
+    fsio.write_text(project.status_json, text)
     fsio.write_text(project.status_html, status_html(data))
     return key
