@@ -156,20 +156,37 @@ class _Index:
         self.candidates = candidates
         self.threshold = threshold
         self.texts = [c.msgid.encode() for c in candidates]
-        self.by_gram: dict[str, list[int]] = {}
         self.by_length: dict[int, list[int]] = {}
-        by_gram, by_length = self.by_gram, self.by_length
-        for number, candidate in enumerate(candidates):
-            text = candidate.msgid
-            for gram in {text[i:i + 4] for i in range(len(text) - 3)}:
-                by_gram.setdefault(gram, []).append(number)
-            by_length.setdefault(len(self.texts[number]), []).append(number)
+        for number, raw in enumerate(self.texts):
+            self.by_length.setdefault(len(raw), []).append(number)
+        self._by_gram: dict[str, list[int]] | None = None  # built at the first searches past _SCANS
+        self._scans = 0
+
+    def _sharing(self, grams: set[str], length: int) -> Iterable[int]:
+        """The candidates that share a sequence of four characters with a text of `length` bytes. The
+        first few searches scan the candidates (a rebuild after one edited sentence searches once per
+        catalog: indexing every candidate's sequences would cost more than the search); later ones
+        use an index of the sequences."""
+        if self._by_gram is None and self._scans < _SCANS:
+            self._scans += 1
+            texts, threshold = self.texts, self.threshold
+            return [n for n, c in enumerate(self.candidates)  # length first: the bound best_match skips by
+                    if not 2 * min(length, len(texts[n])) / (length + len(texts[n])) + _CONTEXT_BONUS < threshold
+                    and any(g in c.msgid for g in grams)]
+        if self._by_gram is None:
+            self._by_gram = {}
+            for number, candidate in enumerate(self.candidates):
+                text = candidate.msgid
+                for gram in {text[i:i + 4] for i in range(len(text) - 3)}:
+                    self._by_gram.setdefault(gram, []).append(number)
+        by_gram = self._by_gram
+        return set().union(*(by_gram.get(g, ()) for g in grams))
 
     def best_match(self, msgctxt: str | None, text: str) -> Message | None:
         raw = text.encode()
         if len(text) >= 4:
             grams = _four_grams(text)
-            found: Iterable[int] = set().union(*(self.by_gram.get(g, ()) for g in set(grams)))
+            found: Iterable[int] = self._sharing(set(grams), len(raw))
 
             def rank(number: int) -> tuple[int, int]:  # GNU's order of trial: most sequences shared first
                 shared = set(_four_grams(self.candidates[number].msgid))  # only for equal weights: rare
@@ -200,6 +217,7 @@ class _Index:
 
 
 _CONTEXT_BONUS = 0.00001
+_SCANS = 4  # searches of an index by scanning its candidates, before it indexes their sequences
 
 
 @lru_cache(maxsize=1 << 14)
