@@ -170,9 +170,8 @@ class _Index:
         if self._by_gram is None and self._scans < _SCANS:
             self._scans += 1
             texts, threshold = self.texts, self.threshold
-            return [n for n, c in enumerate(self.candidates)  # length first: the bound best_match skips by
-                    if not 2 * min(length, len(texts[n])) / (length + len(texts[n])) + _CONTEXT_BONUS < threshold
-                    and any(g in c.msgid for g in grams)]
+            return [n for n, c in enumerate(self.candidates)  # length first: what best_match would skip
+                    if not _reach(length, len(texts[n])) < threshold and any(g in c.msgid for g in grams)]
         if self._by_gram is None:
             self._by_gram = {}
             for number, candidate in enumerate(self.candidates):
@@ -198,12 +197,11 @@ class _Index:
 
             def rank(number: int) -> tuple[int, int]:  # GNU's order of trial: shortest first
                 return len(self.texts[number]), number
-        # A weight is at most the shorter length's share of both (plus the bonus): a candidate whose
-        # bound is below the best weight found so far cannot win, and is not compared.
+        # A candidate whose reach is below the best weight found so far cannot win, and is not compared.
         best, best_weight, length, texts = -1, self.threshold, len(raw), self.texts
         for number in found:
             other = texts[number]
-            if 2 * min(length, len(other)) / (length + len(other)) + _CONTEXT_BONUS < best_weight:
+            if _reach(length, len(other)) < best_weight:
                 continue
             weight = self._weight(number, msgctxt, 2 * LCSseq.similarity(raw, other), length)
             if weight > best_weight or (weight == best_weight and best >= 0 and rank(number) < rank(best)):
@@ -220,7 +218,14 @@ _CONTEXT_BONUS = 0.00001
 _SCANS = 4  # searches of an index by scanning its candidates, before it indexes their sequences
 
 
-@lru_cache(maxsize=256)  # the same text is searched in every locale's catalog; a long text's sequences take
+def _reach(length: int, other: int) -> float:
+    """The highest weight a candidate of `other` bytes can have against a text of `length` bytes: the
+    shorter length's share of both (their longest common subsequence is at most the shorter), plus
+    the bonus."""
+    return 2 * min(length, other) / (length + other) + _CONTEXT_BONUS
+
+
+@lru_cache(maxsize=256)  # the same text is searched in every locale's catalog (few kept: see below)
 def _four_grams(text: str) -> tuple[str, ...]:
     """The sequences of four characters of `text`, at every position (a repeated one counts again).
     (Kept for 16,384 texts of the 1,000-page benchmark, they took 166 MB of an update process.)"""
