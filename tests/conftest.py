@@ -20,12 +20,6 @@ CODE = ("Snakefile", "profiles", "envs")  # what a project folder needs besides 
 BIN = Path(sys.executable).parent
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked `long` (tens of seconds each) first, in file order otherwise: `make test`'s workers
-    then end on short tests and finish together, instead of one waiting for the other's last long one."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
-
-
 def need(tool: str) -> str:
     path = shutil.which(tool) or (str(BIN / tool) if (BIN / tool).exists() else None)
     if path is None:

@@ -59,7 +59,6 @@ def _status(project, locale):
     return status["pages"]["iv-ketamine-infusion"]["locales"][locale]
 
 
-@pytest.mark.long
 def test_bulk_unfuzzied_machine_drafts_need_a_signoff_and_edited_pages_do_not(project):
     need("apertium")
     _config(project, ["es", "fr"])
@@ -105,7 +104,6 @@ def test_the_threshold_is_configured_and_validated():
         settings_from_dict({"review": {"max_unchanged_machine_share": 2}})
 
 
-@pytest.mark.long
 def test_a_bulk_unfuzzy_is_caught_without_the_mt_cache(project):
     """The MT cache is not in git: on a fresh clone (a CI machine that deploys) the drafts a reviewer
     started from are computed again with the Apertium pairs the provenance comments name; a draft
@@ -140,7 +138,6 @@ def sign(project, locale, reviewer="Dr Marie Dubois <m.dubois@clinic.example>", 
                            "--date", date], cwd=project, capture_output=True, text=True)
 
 
-@pytest.mark.long
 def test_a_signoff_covers_the_reviewed_text_it_was_given_for(project):
     """`clinic-l10n sign` names the reviewed text in the header; a later change of a reviewed entry
     (another bulk accept, an edit) is not covered, and the version waits for a new sign-off."""

@@ -26,7 +26,6 @@ def reviewed_es_and_fr(project: Path) -> None:
     review_all(project / "locales" / "fr" / "LC_MESSAGES" / "iv-ketamine-infusion.po", FR_SLUG, prefix="FR")
 
 
-@pytest.mark.long
 def test_config_override_changes_the_published_locales_and_reruns_only_then(project):
     reviewed_es_and_fr(project)
     snakemake(project, "all")
@@ -69,7 +68,6 @@ DRY_RUNS = [["all", "-n"], ["all", "-np"], ["--summary"], ["--dag"], ["--rulegra
 
 
 @pytest.mark.built
-@pytest.mark.long
 def test_dry_runs_during_a_real_run_succeed_and_write_nothing(project):
     po = project / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po"
     info = po.stat()
