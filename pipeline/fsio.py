@@ -8,6 +8,8 @@ import hashlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,26 @@ def read_snapshot(path: Path, within: Path | None = None) -> tuple[bytes | None,
     return b"".join(chunks), stamp if stamp == stamp_of(after) else None
 
 
+_observers: list[set[Path]] = []  # see observe_changes
+
+
+@contextmanager
+def observe_changes() -> Iterator[set[Path]]:
+    """The files this process writes (write_atomic) or removes (remove) within the block: `serve` tells
+    open pages which files a build changed without scanning output/ before and after it."""
+    changed: set[Path] = set()
+    _observers.append(changed)
+    try:
+        yield changed
+    finally:
+        _observers.remove(changed)
+
+
+def _changed(path: Path) -> None:
+    for changed in _observers:
+        changed.add(path)
+
+
 def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, durable: bool = False) -> bool:
     """Write `data` to `path` via a temporary file in the same folder and a rename.
 
@@ -93,6 +115,7 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
             os.replace(tmp, path)
         else:
             _swap_in(Path(tmp), path, expect)
+        _changed(path)
     except OSError as exc:
         _remove_quietly(Path(tmp))
         raise PipelineError(f"cannot write: {exc.strerror or exc}", path) from None
@@ -216,6 +239,7 @@ def write_text(path: Path, text: str, expect: bytes | None | bool = True, durabl
 def remove(path: Path, stop: Path) -> None:
     """Delete a generated file and the folders it leaves empty, up to (not including) `stop`."""
     _remove_quietly(path)
+    _changed(path)
     folder = path.parent
     while folder != stop and stop in folder.parents:
         try:

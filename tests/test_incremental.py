@@ -10,6 +10,8 @@ import subprocess
 import pytest
 from conftest import ROOT, need, snakemake
 
+from pipeline import fsio
+
 
 def assert_same_as_a_cold_build(project, *folders: str) -> None:
     """`folders` of `project` hold what a cold build of the same inputs writes, byte for byte."""
@@ -127,7 +129,6 @@ def test_a_copied_tree_is_back_on_the_fast_path_after_one_run(project):
     """A copy (a checkout, a restore) gives every file a new inode and ctime: the first run hashes them
     and, the bytes being the same, runs nothing; its ledgers then hold the new stamps, so the next run
     trusts them instead of hashing every file again."""
-    from pipeline import fsio
     from pipeline.jobs.ledger import load
 
     def entries() -> dict[str, tuple]:
@@ -178,3 +179,16 @@ def test_a_save_in_one_locale_updates_only_that_locale_of_its_group_and_the_othe
     assert "Dolor de cabeza" in (preview / "es" / "iv-ketamine-infusion" / "index.html").read_text("utf-8")
 
     assert_same_as_a_cold_build(project, "output/site", "output/preview", "locales")
+
+
+def test_observed_changes_are_the_files_written_or_removed_and_not_those_left_alone(tmp_path):
+    """What `serve` reloads after a build: fsio reports each file it wrote with new bytes or removed."""
+    same, new, gone = tmp_path / "same.html", tmp_path / "site" / "new.html", tmp_path / "gone.html"
+    same.write_text("unchanged", "utf-8")
+    gone.write_text("old", "utf-8")
+    with fsio.observe_changes() as changed:
+        fsio.write_text(same, "unchanged")  # the same bytes: not written
+        fsio.write_text(new, "new page")
+        fsio.remove(gone, tmp_path)
+    fsio.write_text(new, "after the block")  # not observed any more
+    assert changed == {new, gone}

@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from pipeline import fsio
 from pipeline.paths import Project
 from pipeline.serve.build import Builder, Outcome
 from pipeline.serve.watch import Watcher
@@ -217,14 +218,22 @@ def output_stamps(project: Project) -> dict[Path, tuple[int, int, int]]:
 def rebuild(builder: Builder, live: Live, config_changed: bool) -> Outcome:
     """One build, and the event that tells open pages what it changed."""
     start = time.perf_counter()
-    before = output_stamps(builder.project)
-    try:
-        outcome = builder.build(config_changed)
-    except Exception as exc:  # a bug: say so with its traceback and keep serving the last good files
-        log.exception("serve: the build failed")
-        outcome = Outcome((), (f"error: the build failed: {exc!r} (traceback in the terminal)",), "")
-    after = output_stamps(builder.project)
-    changed = {p for p in after.keys() | before.keys() if before.get(p) != after.get(p)}
+    # What changed: the files the build wrote or removed, as fsio saw them. A first build or a new
+    # configuration may also sweep files by other means (a folder where a file was): there, compare
+    # stamps of the whole output before and after (~50 ms each at 100 pages x 8 locales).
+    before = output_stamps(builder.project) if config_changed else None
+    with fsio.observe_changes() as written:
+        try:
+            outcome = builder.build(config_changed)
+        except Exception as exc:  # a bug: say so with its traceback and keep serving the last good files
+            log.exception("serve: the build failed")
+            outcome = Outcome((), (f"error: the build failed: {exc!r} (traceback in the terminal)",), "")
+    if before is not None:
+        after = output_stamps(builder.project)
+        changed = {p for p in after.keys() | before.keys() if before.get(p) != after.get(p)}
+    else:
+        served = (builder.project.preview, builder.project.site, builder.project.reports)
+        changed = {p for p in written if any(folder in p.parents for folder in served)}
     errors_changed = outcome.errors != live.errors
     live.errors = outcome.errors
     if changed or errors_changed:
