@@ -306,6 +306,35 @@ def test_a_save_wakes_the_watcher_without_waiting_for_a_scan(tmp_path, monkeypat
         watcher.close()
 
 
+def test_a_save_in_place_wakes_the_watcher_when_it_is_written_not_when_it_is_truncated(tmp_path, monkeypatch):
+    """An editor saving in place truncates the file, writes, closes: a build woken at the truncation
+    would read it half written, so only the close wakes the watcher."""
+    from pipeline.paths import Project
+    from pipeline.serve import watch
+
+    for folder in ("source", "locales", "config"):
+        (tmp_path / folder).mkdir()
+    page = tmp_path / "source" / "page.txt"
+    page.write_text("Page Title: Before\n", "utf-8")
+    monkeypatch.setattr(watch, "SAFETY_SCAN", 60.0)  # no scan would come in time: only an event wakes it
+    watcher = watch.Watcher(Project(tmp_path))
+    if not watcher.notified:
+        pytest.skip("no inotify on this system: serve polls")
+    woke = threading.Event()
+    waiting = threading.Thread(target=lambda: (watcher.wait(60.0), woke.set()), daemon=True)
+    try:
+        waiting.start()
+        time.sleep(0.3)  # the watcher is waiting
+        with page.open("w", encoding="utf-8") as handle:  # truncated now
+            handle.write("Page Title: ")
+            handle.flush()
+            assert not woke.wait(1.0), "a half-written save woke the watcher"
+            handle.write("After\n")
+        assert woke.wait(10), "the closed save did not wake the watcher"
+    finally:
+        watcher.close()
+
+
 def test_without_inotify_the_watcher_polls(tmp_path):
     """Where there is no inotify (another system, no libc), a save is found by the next look."""
     from pipeline.paths import Project

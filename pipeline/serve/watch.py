@@ -14,14 +14,23 @@ import ctypes
 import ctypes.util
 import os
 import select
+import struct
 import time
 from pathlib import Path
 
 from pipeline.paths import Project
 
 Stamp = tuple[int, int, int, int]
-# inotify(7): what a save, a rename, a deletion or a new folder looks like
-_EVENTS = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
+# inotify(7). Subscribed: IN_MODIFY is left out, and a build wakes on what ends a change: IN_ATTRIB,
+# IN_CLOSE_WRITE, IN_MOVED_FROM/TO, IN_DELETE(_SELF), IN_MOVE_SELF, and IN_CREATE of a folder (a new
+# locale). An editor that saves in place truncates the file first: a build woken by that (or by the
+# creation of a file not yet written) would read it half written; its closing event follows the last write.
+_ATTRIB, _CLOSE_WRITE, _MOVED_FROM, _MOVED_TO, _CREATE, _DELETE, _DELETE_SELF, _MOVE_SELF = (
+    0x4, 0x8, 0x40, 0x80, 0x100, 0x200, 0x400, 0x800)
+_IS_DIR = 0x40000000
+_SETTLED = _ATTRIB | _CLOSE_WRITE | _MOVED_FROM | _MOVED_TO | _DELETE | _DELETE_SELF | _MOVE_SELF
+_EVENTS = _SETTLED | _CREATE
+_EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len (then len bytes of name)
 _NONBLOCK, _CLOEXEC = os.O_NONBLOCK, 0o2000000
 SAFETY_SCAN = 1.0  # seconds between two scans when nothing woke the watcher (inotify)
 
@@ -45,9 +54,11 @@ class Watcher:
             time.sleep(interval)
             return
         self._watch_folders()  # a folder made since (a new locale) is watched from now on
-        ready, _, _ = select.select([self._fd], [], [], SAFETY_SCAN)
-        if ready:
-            self._drain()
+        deadline = time.monotonic() + SAFETY_SCAN
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self._fd], [], [], left)
+            if ready and self._settled():
+                return
 
     def close(self) -> None:
         if self._fd is not None:
@@ -61,13 +72,20 @@ class Watcher:
                 dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(base, d))]
                 self._libc.inotify_add_watch(self._fd, os.fsencode(base), _EVENTS)  # again: the same watch
 
-    def _drain(self) -> None:
+    def _settled(self) -> bool:
+        """Read the pending events: whether one of them ends a change (see _SETTLED)."""
         assert self._fd is not None
+        settled = False
         try:
-            while os.read(self._fd, 65536):
-                pass
+            while data := os.read(self._fd, 65536):
+                offset = 0
+                while offset + _EVENT.size <= len(data):
+                    _, mask, _, length = _EVENT.unpack_from(data, offset)
+                    settled = settled or bool(mask & _SETTLED) or (bool(mask & _CREATE) and bool(mask & _IS_DIR))
+                    offset += _EVENT.size + length
         except BlockingIOError:
             pass
+        return settled
 
     def snapshot(self) -> dict[str, Stamp]:
         found: dict[str, Stamp] = {}
