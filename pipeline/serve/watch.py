@@ -27,8 +27,8 @@ Stamp = tuple[int, int, int, int]
 # creation of a file not yet written) would read it half written; its closing event follows the last write.
 _ATTRIB, _CLOSE_WRITE, _MOVED_FROM, _MOVED_TO, _CREATE, _DELETE, _DELETE_SELF, _MOVE_SELF = (
     0x4, 0x8, 0x40, 0x80, 0x100, 0x200, 0x400, 0x800)
-_IS_DIR = 0x40000000
-_SETTLED = _ATTRIB | _CLOSE_WRITE | _MOVED_FROM | _MOVED_TO | _DELETE | _DELETE_SELF | _MOVE_SELF
+_IS_DIR, _OVERFLOW = 0x40000000, 0x4000  # IN_Q_OVERFLOW: events were lost, look now
+_SETTLED = _ATTRIB | _CLOSE_WRITE | _MOVED_FROM | _MOVED_TO | _DELETE | _DELETE_SELF | _MOVE_SELF | _OVERFLOW
 _EVENTS = _SETTLED | _CREATE
 _EVENT = struct.Struct("iIII")  # struct inotify_event: wd, mask, cookie, len (then len bytes of name)
 _NONBLOCK, _CLOEXEC = os.O_NONBLOCK, 0o2000000
