@@ -131,6 +131,26 @@ def test_serve_rebuilds_a_saved_catalog_then_snakemake_all_changes_no_file(serve
     assert [p for p in after if after[p] != before[p]] == []
 
 
+def test_a_page_whose_event_stream_opens_after_a_rebuild_still_hears_of_it(served):
+    """The page names the last build event before it was read; its stream, opened only after the next
+    rebuild ended (a slow browser, a fast build), is sent that rebuild at once."""
+    status, body = served.get(f"/preview/fr/{PAGE}/")
+    after = re.search(r'EventSource\("/_live/events\?after=(\d+)"\)', body)
+    assert status == 200 and after, body[-600:]
+    save_msgstr(served.root / "locales" / "fr" / "LC_MESSAGES" / f"{PAGE}.po", "Headache", "Mal de tête (tard)")
+    served.wait_event(1)  # the rebuild is over, and the page's stream is not open yet
+    late = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    late.request("GET", f"/_live/events?after={after.group(1)}")
+    data = ""
+    for raw in late.getresponse():  # a timeout here means the rebuild was not sent
+        line = raw.decode("utf-8").rstrip("\n")
+        if line.startswith("data: "):
+            data = line[6:]
+            break
+    late.close()
+    assert f"/preview/fr/{PAGE}/" in json.loads(data)["changed"]
+
+
 def test_serve_builds_the_bytes_snakemake_builds(served, tmp_path):
     """A cold build by serve and a cold build by snakemake of the same inputs: the same files."""
     served.stop()

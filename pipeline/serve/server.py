@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from pipeline import fsio
 from pipeline.paths import Project
@@ -29,8 +29,10 @@ from pipeline.serve.watch import Watcher
 
 log = logging.getLogger("clinic_l10n")
 EVENTS = "/_live/events"
+# AFTER is the number of the last build event before the page was read: the stream sends what came
+# since, so a rebuild that ends between serving the page and opening the stream still reloads it.
 RELOAD_SCRIPT = (
-    '<script data-clinic-l10n-serve>(function(){var s=new EventSource("' + EVENTS + '");'
+    '<script data-clinic-l10n-serve>(function(){var s=new EventSource("' + EVENTS + '?after=AFTER");'
     's.addEventListener("reload",function(e){var d=JSON.parse(e.data),p=location.pathname;'
     'if(d.all||d.changed.indexOf(p)>=0)location.reload();});})();</script>'
 )
@@ -54,6 +56,11 @@ class Hub:
     def latest(self) -> int:
         with self.condition:
             return self.events[-1][0] if self.events else 0
+
+    def lost(self, after: int) -> bool:
+        """Whether events after `after` are no longer kept (a page open since many builds ago)."""
+        with self.condition:
+            return bool(self.events) and self.events[0][0] > after + 1
 
     def wait(self, after: int, timeout: float) -> list[tuple[int, str]]:
         with self.condition:
@@ -88,11 +95,13 @@ def handler_for(live: Live) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             if path == EVENTS:
                 return self._events()
+            after = live.hub.latest()  # before the page is read (see RELOAD_SCRIPT)
             if path == "/":
-                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", _decorate(_index(live), live, True))
+                body = _decorate(_index(live), live, after, missing=True)
+                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", body)
             file = resolve(live, path)
             if file is None:
-                body = _decorate(_not_found(path), live, missing=True)
+                body = _decorate(_not_found(path), live, after, missing=True)
                 return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body)
             if file.is_dir():
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -102,7 +111,7 @@ def handler_for(live: Live) -> type[BaseHTTPRequestHandler]:
             data = file.read_bytes()
             kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             if kind == "text/html":
-                data = _decorate(data.decode("utf-8", "replace"), live)
+                data = _decorate(data.decode("utf-8", "replace"), live, after)
                 kind += "; charset=utf-8"
             elif kind.startswith("text/") or kind in ("application/json", "application/xml"):
                 kind += "; charset=utf-8"
@@ -122,8 +131,12 @@ def handler_for(live: Live) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            seen = live.hub.latest()
+            # Since the page's build (a reconnection says where it stopped); else from now on.
+            since = self.headers.get("Last-Event-ID") or parse_qs(urlsplit(self.path).query).get("after", [""])[0]
+            seen = int(since) if since.isdigit() else live.hub.latest()
             try:
+                if live.hub.lost(seen):  # its events are gone: reload it to be sure
+                    self.wfile.write(b'event: reload\ndata: {"changed": [], "all": true}\n\n')
                 self.wfile.write(b"retry: 500\n: connected\n\n")
                 self.wfile.flush()
                 while not live.hub.closed:
@@ -163,9 +176,11 @@ def resolve(live: Live, url_path: str) -> Path | None:
     return real if real.is_file() else None
 
 
-def _decorate(page: str, live: Live, missing: bool = False) -> bytes:
-    """The page with the live-reload script and, while errors stand, their banner (served only)."""
-    extra = RELOAD_SCRIPT.replace("d.all||", "true||") if missing else RELOAD_SCRIPT
+def _decorate(page: str, live: Live, after: int, missing: bool = False) -> bytes:
+    """The page with the live-reload script (reloading on the events after build event `after`) and,
+    while errors stand, their banner (served only)."""
+    script = RELOAD_SCRIPT.replace("AFTER", str(after))
+    extra = script.replace("d.all||", "true||") if missing else script
     if live.errors:
         lines = "\n".join(html.escape(e) for e in live.errors)
         extra = f'<pre role="alert" data-clinic-l10n-errors style="{BANNER_STYLE}">{lines}</pre>' + extra
