@@ -104,7 +104,7 @@ def _sweep(project: Project, written: set[str] | None) -> None:
     for folder in (project.site, project.preview, project.reports):
         if folder.exists() and not folder.is_dir():  # (a symlink to a folder is followed, as before)
             log.warning("note: removed %s: a file where the pipeline writes a folder", project.relative(folder))
-            folder.unlink()
+            fsio.remove(folder, project.output)
         for base, _, names in os.walk(folder):
             for name in names:
                 path = Path(base, name)

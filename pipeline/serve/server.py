@@ -221,34 +221,20 @@ def url_paths(project: Project, files: set[Path]) -> list[str]:
     return sorted(out)
 
 
-def output_stamps(project: Project) -> dict[Path, tuple[int, int, int]]:
-    from pipeline.serve.watch import scan
-
-    found: dict[str, tuple[int, int, int, int]] = {}
-    for folder in (project.preview, project.site, project.reports):
-        scan(folder, found)
-    return {Path(p): s[:3] for p, s in found.items()}
-
-
 def rebuild(builder: Builder, live: Live, config_changed: bool) -> Outcome:
     """One build, and the event that tells open pages what it changed."""
     start = time.perf_counter()
-    # What changed: the files the build wrote or removed, as fsio saw them. A first build or a new
-    # configuration may also sweep files by other means (a folder where a file was): there, compare
-    # stamps of the whole output before and after (~50 ms each at 100 pages x 8 locales).
-    before = output_stamps(builder.project) if config_changed else None
+    # What changed: the files the build wrote or removed, as fsio saw them (every write and removal of
+    # a generated file goes through it), rather than stamps of all output/ before and after (~50 ms
+    # each at 100 pages x 8 locales: a page is a folder).
     with fsio.observe_changes() as written:
         try:
             outcome = builder.build(config_changed)
         except Exception as exc:  # a bug: say so with its traceback and keep serving the last good files
             log.exception("serve: the build failed")
             outcome = Outcome((), (f"error: the build failed: {exc!r} (traceback in the terminal)",), "")
-    if before is not None:
-        after = output_stamps(builder.project)
-        changed = {p for p in after.keys() | before.keys() if before.get(p) != after.get(p)}
-    else:
-        served = (builder.project.preview, builder.project.site, builder.project.reports)
-        changed = {p for p in written if any(folder in p.parents for folder in served)}
+    served = (builder.project.preview, builder.project.site, builder.project.reports)
+    changed = {p for p in written if any(folder in p.parents for folder in served)}
     errors_changed = outcome.errors != live.errors
     live.errors = outcome.errors
     if changed or errors_changed:
