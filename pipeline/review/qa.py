@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from pipeline.copydeck.model import META_DESCRIPTION, META_TITLE, URL_SLUG
 from pipeline.drafts.provenance import machine_origin, pivot_leftovers
@@ -67,7 +67,6 @@ CHECKS = {c.name: c for c in (
 
 
 Issue = tuple[str | None, str]  # (sub-check or None, message)
-_SEEN_LIMIT = 200_000  # entries whose findings a Checker remembers
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +119,9 @@ class Checker:
             "markup": self.markup, "length": self.length, "whitespace": self.whitespace,
             "punctuation": self.punctuation, "repeated-word": self.repeated_word, "pivot": self.pivot,
         }
-        self._seen: dict[tuple[object, ...], tuple[tuple[str, str | None, str], ...]] = {}
+        # An entry repeated on many pages (a shared disclaimer, a section heading) is checked once per
+        # checker; bounded, for `serve`.
+        self._issues = lru_cache(maxsize=200_000)(self._check)
 
     @cached_property
     def source_symbols(self) -> tuple[str, str]:  # on first use only
@@ -144,17 +145,16 @@ class Checker:
 
     def entry(self, m: Message, line: int | None = None) -> list[Finding]:
         at = m.line if line is None else line
-        # The checks read the entry's texts and translator comments only: an entry repeated on many
-        # pages (a shared disclaimer, a section heading) is checked once per job. Bounded, for `serve`.
-        key = (m.msgctxt, m.msgid, m.msgstr, m.msgid_plural, m.msgstr_plural, m.translator_comments)
-        issues = self._seen.get(key)
-        if issues is None:
-            if len(self._seen) >= _SEEN_LIMIT:
-                self._seen.clear()
-            issues = self._seen[key] = tuple((name, sub, message) for name, check in self.checks.items()
-                                             for sub, message in check(m))
+        issues = self._issues(m.msgctxt, m.msgid, m.msgstr, m.msgid_plural, m.msgstr_plural, m.translator_comments)
         out = [Finding(name, message, at, CHECKS[name].blocking, sub) for name, sub, message in issues]
         return accept(out, m.translator_comments)
+
+    def _check(self, msgctxt: str | None, msgid: str, msgstr: str, msgid_plural: str | None,
+               msgstr_plural: tuple[str, ...], comments: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
+        """(check, sub-check, message) of every issue of an entry with these texts and translator
+        comments: all the checks see of it (so an entry's findings are a function of them)."""
+        m = Message(msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator_comments=comments)
+        return tuple((name, sub, message) for name, check in self.checks.items() for sub, message in check(m))
 
     def pivot(self, m: Message) -> Iterator[Issue]:
         """Apertium reaches French, Portuguese and Italian by way of Spanish; a word the second pair

@@ -9,6 +9,7 @@ and every QA finding with its path:line (accepted ones with the reviewer's reaso
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pipeline.config import Settings
@@ -83,30 +84,26 @@ def status_html(data: dict[str, Any]) -> str:
         locales=data["locales"], rows=rows, findings=findings, legend=legend)
 
 
-# A page's row, by what it shows: `serve` renders the report at every save, and most rows stay the same.
-_rows: dict[str, str] = {}
-_ROWS_KEPT = 20_000
-
-
 def _row_html(name: str, page: dict[str, Any], locales: list[dict[str, str]]) -> str:
+    return _row(json.dumps([name, page, locales], ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+
+
+@lru_cache(maxsize=20_000)  # a page's row, by what it shows: `serve` renders the report at every save
+def _row(shown: str) -> str:
+    """The row of the page in `shown` (JSON of its name, status data and the locales): rendered once."""
     from pipeline.site.pages import environment
 
-    key = json.dumps([name, page, locales], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    html = _rows.get(key)
-    if html is None:
-        cells = []
-        for loc in locales:
-            version = page["locales"][loc["code"]]
-            total = sum(version["words"].values()) or 1
-            bars = [{"state": s, "label": STATE_LABELS[s], "words": version["words"][s],
-                     "percent": round(100 * version["words"][s] / total, 2), "colour": COLOURS[s]}
-                    for s in STATES if version["words"][s]]
-            preview = f"../preview/{loc['lang'].lower()}/{page['slug']}/index.html" if page["slug"] else None
-            cells.append({"version": version, "bars": bars, "code": loc["code"], "name": loc["name"],
-                          "lang": loc["lang"], "preview": preview})
-        row = {"name": name, "page": page, "cells": cells}
-        html = environment().get_template("status_row.html.j2").render(row=row).removesuffix("\n")
-        if len(_rows) >= _ROWS_KEPT:
-            _rows.clear()
-        _rows[key] = html
+    name, page, locales = json.loads(shown)
+    cells = []
+    for loc in locales:
+        version = page["locales"][loc["code"]]
+        total = sum(version["words"].values()) or 1
+        bars = [{"state": s, "label": STATE_LABELS[s], "words": version["words"][s],
+                 "percent": round(100 * version["words"][s] / total, 2), "colour": COLOURS[s]}
+                for s in STATES if version["words"][s]]
+        preview = f"../preview/{loc['lang'].lower()}/{page['slug']}/index.html" if page["slug"] else None
+        cells.append({"version": version, "bars": bars, "code": loc["code"], "name": loc["name"],
+                      "lang": loc["lang"], "preview": preview})
+    row = {"name": name, "page": page, "cells": cells}
+    html: str = environment().get_template("status_row.html.j2").render(row=row).removesuffix("\n")
     return html
