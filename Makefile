@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # gettext: msgfmt/msgcat (oracles, and formatting of rare scripts); apertium*: offline MT;
 # chromium: browser tests of the pages people look at; munge slurm*: the one-node SLURM cluster of
-# tests/test_cluster.py (daemons started by the test itself, in a temporary folder).
+# tests/test_cluster.py (daemons started by the test itself, in a temporary folder); strace: kills a job
+# at an exact system call (tests/test_catalog_safety_e2e.py).
 APT_PACKAGES := gettext apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-fr-es \
-                apertium-es-pt apertium-spa-ita chromium munge slurmctld slurmd slurm-client
+                apertium-es-pt apertium-spa-ita chromium munge slurmctld slurmd slurm-client strace
 # command:package — installed only when the command is missing (Node.js from NodeSource brings npm;
 # any JRE runs the Nu checker): node and npm for axe-core, puppeteer-core, vnu-jar, lighthouse (package.json).
 TOOL_PACKAGES := node:nodejs npm:npm java:default-jre-headless

@@ -7,10 +7,12 @@ import random
 import shutil
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
-from conftest import SEED, need, snakemake
+from conftest import SEED, need, snakemake, snakemake_env
 from helpers import review_all
 
 from pipeline.config import load_settings
@@ -135,3 +137,22 @@ def test_kill_9_at_random_moments_leaves_whole_files_and_a_rerun_completes(proje
     assert found == expected
     leftovers = [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts]
     assert leftovers == []
+
+
+@pytest.mark.built
+def test_a_job_killed_while_caching_a_compiled_template_leaves_nothing_after_the_next_run(project):
+    """The render job's compiled-template cache goes through fsio's atomic write: strace kills the job
+    at its first rename, which is that cache's (the templates are compiled before any page is written);
+    the next run sweeps what it left, as it does for every file the pipeline writes."""
+    shutil.rmtree(project / "output" / ".state" / "templates")
+    shutil.rmtree(project / "output" / "site")
+    renames = "rename,renameat,renameat2"
+    subprocess.run([need("strace"), "-f", "-o", os.devnull, "-e", f"trace={renames}",
+                    "-e", f"inject={renames}:signal=KILL", sys.executable, "-m", "pipeline", "--log", os.devnull,
+                    "render", "--shard", "0"], cwd=project, env=snakemake_env(), capture_output=True, timeout=120)
+    left = [p.relative_to(project) for p in project.rglob("*.tmp") if ".snakemake" not in p.parts]
+    assert left and all(p.parent == Path("output/.state/templates") for p in left), left
+    snakemake(project, "all")
+    assert [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts] == []
+    assert (project / "output" / "site" / "en-gb" / "iv-ketamine-infusion" / "index.html").is_file()
+

@@ -47,13 +47,22 @@ def environment() -> Environment:
 
 def cache_compiled_templates(folder: Path) -> None:
     """Keep the compiled templates in `folder`: every job is a new process, and compiling them
-    again costs each one tens of milliseconds. (Jinja2 checks each against its template's source.)"""
+    again costs each one tens of milliseconds. (Jinja2 checks each against its template's source.)
+    Written through fsio like every other file, so the temporary file of a job killed while writing
+    one is swept by the next run (Jinja2's own temporaries have names the sweep does not know)."""
     from jinja2 import FileSystemBytecodeCache
+    from jinja2.bccache import Bucket
+
+    from pipeline import fsio
+
+    class AtomicBytecodeCache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            fsio.write_atomic(Path(self.directory) / (self.pattern % (bucket.key,)), bucket.bytecode_to_string())
 
     env = environment()
     if env.bytecode_cache is None:  # once a process
         folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        env.bytecode_cache = AtomicBytecodeCache(str(folder))
 
 
 def stylesheet() -> str:
