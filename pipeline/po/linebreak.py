@@ -26,9 +26,10 @@ _PROHIBITED, _POSSIBLE = 1, 2  # libunistring's UC_BREAK_PROHIBITED, UC_BREAK_PO
 
 
 def _load_libunistring() -> Callable[..., int] | None:
-    for name in ("libunistring.so.5", "libunistring.so.2", ctypes.util.find_library("unistring")):
+    # find_library (it runs ldconfig) only when neither known soname loads
+    for name in ("libunistring.so.5", "libunistring.so.2", None):
         try:
-            function = ctypes.CDLL(name or "").u32_width_linebreaks
+            function = ctypes.CDLL(name or ctypes.util.find_library("unistring") or "").u32_width_linebreaks
         except (OSError, AttributeError):
             continue
         function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
