@@ -164,6 +164,10 @@ class Project:
     def compiled_templates(self) -> Path:
         return self.state / "templates"
 
+    def qa_memo(self, locale: str) -> Path:
+        """QA's issues for each entry text of the locale checked in the last runs (see jobs/update.py)."""
+        return self.state / "qa" / f"{locale}.json"
+
     def memory(self, locale: str) -> Path:
         """The locale's translation memory as last built (rebuilt when any reviewed entry changes)."""
         return self.state / "memory" / f"{locale}.json"

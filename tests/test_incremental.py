@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -192,3 +193,45 @@ def test_observed_changes_are_the_files_written_or_removed_and_not_those_left_al
         fsio.remove(gone, tmp_path)
     fsio.write_text(new, "after the block")  # not observed any more
     assert changed == {new, gone}
+
+
+def test_qa_recalled_between_runs_finds_what_a_cold_build_finds_and_forgets_with_a_new_glossary(project):
+    """A rebuild that re-checks every catalog (here: a header line shifts every reference) recalls QA's
+    issues per entry text from the last run (output/.state/qa/): the same findings and the same site as a
+    cold build. A glossary changed since is another checker: its new finding is not hidden."""
+    from helpers import review_all
+
+    seed = project / "source" / "iv-ketamine-infusion.txt"
+    (project / "source" / "second-page.txt").write_text(
+        seed.read_text("utf-8").replace("URL Slug: iv-ketamine-infusion", "URL Slug: second-page"), "utf-8")
+    snakemake(project, "all")
+    catalogs = project / "locales" / "es" / "LC_MESSAGES"
+    review_all(catalogs / "iv-ketamine-infusion.po", "infusion-de-ketamina-iv")
+    review_all(catalogs / "second-page.po", "segunda-pagina")
+    first = catalogs / "iv-ketamine-infusion.po"
+    said = 'msgstr "ES Avoid driving, alcohol, and important decisions for '
+    first.write_text(first.read_text("utf-8").replace(f"{said}24", f"{said}48"), "utf-8")
+
+    def es_state(page: str) -> tuple[bool, list[str]]:
+        status = json.loads((project / "output" / "reports" / "status.json").read_text("utf-8"))
+        entry = status["pages"][page]["locales"]["es"]
+        return entry["published"], [f["check"] for f in entry["findings"]]
+
+    snakemake(project, "all")
+    found = es_state("iv-ketamine-infusion")
+    assert found == (False, ["numbers", "numbers"])  # 24 missing, 48 not in the source
+    assert es_state("second-page") == (True, [])
+    for page in (seed, project / "source" / "second-page.txt"):
+        header = "\nMedically Reviewed By: Dr Ana Ruiz\nSubtitle:"
+        page.write_text(page.read_text("utf-8").replace("\nSubtitle:", header, 1), "utf-8")
+    snakemake(project, "all")
+    assert "source/second-page.txt:7" in (catalogs / "second-page.po").read_text("utf-8")  # every reference moved
+    memo = json.loads((project / "output" / ".state" / "qa" / "es.json").read_text("utf-8"))
+    assert any(issues and issues[0][0] == "numbers" for issues in memo["issues"].values())
+    assert es_state("iv-ketamine-infusion") == found
+    assert es_state("second-page") == (True, [])
+    assert_same_as_a_cold_build(project, "output/site", "output/reports", "locales")
+    glossary = project / "config" / "glossary" / "es.csv"
+    glossary.write_text(glossary.read_text("utf-8") + "headache,cefalea,\n", "utf-8")  # the catalogs say "ES Headache"
+    snakemake(project, "all")
+    assert es_state("second-page") == (False, ["glossary"])

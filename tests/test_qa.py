@@ -7,7 +7,7 @@ import pytest
 from pipeline.errors import PipelineError
 from pipeline.locales import SiteLocale
 from pipeline.po.catalog import Message
-from pipeline.review.qa import Checker, Term, read_glossary
+from pipeline.review.qa import Checker, Term, entry_digest, read_glossary
 
 EN = SiteLocale.parse("en-GB")
 
@@ -191,3 +191,35 @@ def test_a_word_the_pivot_left_is_flagged_until_the_reviewer_translates_it():
     accepted = Message(left.msgid, left.msgstr, msgctxt="URL slug",
                        translator_comments=(note, "qa-accept: pivot the clinic's brand keeps the accent"))
     assert [f.accepted for f in checker.entry(accepted)] == ["the clinic's brand keeps the accent"]
+
+
+def test_entry_digests_tell_apart_texts_split_differently_and_none_from_empty():
+    texts = [
+        (None, "a", "b", None, (), ()),
+        ("", "a", "b", None, (), ()),
+        (None, "ab", "", None, (), ()),
+        (None, "a", "b", "", (), ()),
+        (None, "a", "b", None, ("",), ()),
+        (None, "a", "b", None, ("x", "y"), ()),
+        (None, "a", "b", None, ("xy",), ()),
+        (None, "a", "b", None, (), ("x", "y")),
+        (None, "a", "b", None, ("x",), ("y",)),
+        (None, "a", "bS1:x", None, (), ()),
+    ]
+    assert len({entry_digest(*t) for t in texts}) == len(texts)
+
+
+def test_a_remembering_checker_takes_what_it_recalls_and_learns_what_it_checks():
+    es = SiteLocale.parse("es")
+    changed = Message("Avoid driving for 24 hours.", "Evite conducir durante 48 horas.", line=3)
+    fields = (changed.msgctxt, changed.msgid, changed.msgstr, changed.msgid_plural, changed.msgstr_plural,
+              changed.translator_comments)
+    checked = Checker(EN, es, (), ()).entry(changed)
+    assert [f.check for f in checked] == ["numbers", "numbers"]
+    recalling = Checker(EN, es, (), ())
+    recalling.remember({entry_digest(*fields): (("whitespace", None, "recalled"),)})
+    assert [(f.check, f.message, f.line) for f in recalling.entry(changed)] == [("whitespace", "recalled", 3)]
+    other = replace(changed, msgstr="Evite conducir durante 72 horas.")
+    assert recalling.entry(other) == Checker(EN, es, (), ()).entry(other)
+    assert set(recalling.learned) == {entry_digest(*fields), entry_digest(*fields[:2], other.msgstr, *fields[3:])}
+

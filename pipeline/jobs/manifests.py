@@ -6,6 +6,7 @@
     render/shard-<n>.json    RenderManifest    each page of the shard: the files written, what from
     site.json                SiteManifest      the site-wide files and index pages, what they were made from
     memory/<locale>.json     MemoryManifest    the locale's translation memory, and what it was built from
+    qa/<locale>.json         QaMemoManifest    QA's issues for each entry text of the locale checked lately
 
 (ledgers/<job>.json: see ledger.py.) Every manifest records its `version`. One that cannot be read
 as this code writes it (missing, not JSON, another version, another shape) is absent: the job that
@@ -392,3 +393,20 @@ class MemoryManifest:
     def from_json(cls, data: dict[str, Any]) -> MemoryManifest:
         return cls(_str(data["reviewed_digest"]),
                    tuple((_opt_str(c), _str(i), _str(s), _strs(p)) for c, i, s, p in data["rows"]))
+
+
+# qa/<locale>.json
+@dataclass(frozen=True, slots=True)
+class QaMemoManifest:
+    VERSION: ClassVar[int] = 1
+    checker: str  # names all a finding depends on besides its entry: code, configuration, glossary, locale data
+    issues: dict[str, tuple[tuple[str, str | None, str], ...]]  # review.qa.entry_digest -> what Checker found
+
+    def to_json(self) -> dict[str, object]:
+        return {"checker": self.checker, "issues": {k: [list(i) for i in v] for k, v in self.issues.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QaMemoManifest:
+        return cls(_str(data["checker"]), {_str(k): tuple((_str(c), _opt_str(s), _str(m)) for c, s, m in v)
+                                           for k, v in data["issues"].items()})
+

@@ -17,7 +17,14 @@ from pipeline.errors import PipelineError, Problem
 from pipeline.jobs import manifests
 from pipeline.jobs.ledger import Ledger, Recorder, changes
 from pipeline.jobs.ledger import load as load_ledger
-from pipeline.jobs.manifests import ExtractManifest, GroupManifest, LocaleManifest, LocalePage, MemoryManifest
+from pipeline.jobs.manifests import (
+    ExtractManifest,
+    GroupManifest,
+    LocaleManifest,
+    LocalePage,
+    MemoryManifest,
+    QaMemoManifest,
+)
 from pipeline.jobs.progress import Progress
 from pipeline.jobs.state import LOG_ONLY, at_end, code_and_config_digest, fingerprint, log_problem, previous, save
 from pipeline.locales import SiteLocale
@@ -141,6 +148,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
             take(name)  # empty entries, and the memory changed: it may draft them now
     drafted = _prefill(project, settings, locale, work, pos, list(digests), memory_key)
     drafts = _drafts(project, settings, locale)
+    memo = _recall_qa(project, locale, checker, current) if checker is not None and len(work) >= QA_MEMO_MIN else None
     progress = Progress(f"update {locale.gettext}", len(work), "pages", "checking")
     for name, (template, catalog) in progress.each(list(work.items())):
         po_path = project.catalog(locale.gettext, name)
@@ -160,6 +168,8 @@ def run_update(project: Project, settings: Settings, locale_code: str,
             reviewed_digest=_reviewed_digest(catalog),
             memory_digest=memory_key,
         )
+    if memo is not None and checker is not None:
+        _keep_qa(project, locale, checker, memo)
     if drafted:
         log.info("%s: %s", locale.gettext, drafted)
     pages = _unique_slugs(pages, project, locale)
@@ -307,6 +317,40 @@ def _checker(project: Project, settings: Settings, locale: SiteLocale,
         return None, str(err), err.problem
     checker = Checker(settings.source_locale, locale, glossary, settings.do_not_translate)
     return checker, fsio.digest(data or b""), None
+
+
+# A job that checks more than one catalog of a locale recalls QA's issues of the entry texts checked in
+# earlier runs (an edit of a sentence on every page re-checks every catalog, and all but one of their
+# entries are as they were). A translator's save re-checks one catalog: reading the memo (and writing it
+# again with the one new text) would cost more than checking it.
+QA_MEMO_MIN = 2
+
+
+def _recall_qa(project: Project, locale: SiteLocale, checker: Checker, inputs: str) -> QaMemoManifest:
+    """Let `checker` recall what a checker with its inputs found in entries with the same texts: `inputs`
+    names the code, the configuration and the glossary; the CLDR and Unicode data the checks read are
+    named here. A memo of other inputs is not read."""
+    import unicodedata
+
+    import babel
+
+    key = fingerprint(inputs, locale.gettext, babel.__version__, unicodedata.unidata_version)
+    saved = manifests.read(project.qa_memo(locale.gettext), QaMemoManifest)
+    recalled = saved.issues if saved is not None and saved.checker == key else {}
+    checker.remember(recalled)
+    return QaMemoManifest(key, recalled)
+
+
+def _keep_qa(project: Project, locale: SiteLocale, checker: Checker, before: QaMemoManifest) -> None:
+    """Save the memo with what `checker` learned this run; when it holds many texts no catalog of this
+    run had (edited or deleted since), it starts again from this run's."""
+    learned = checker.learned
+    if all(key in before.issues for key in learned):
+        return
+    kept = {**before.issues, **learned}
+    if len(kept) > 2 * len(learned) + 50_000:
+        kept = learned
+    save(project.qa_memo(locale.gettext), QaMemoManifest(before.checker, kept))
 
 
 def _drafts(project: Project, settings: Settings, locale: SiteLocale) -> Drafts:

@@ -14,6 +14,7 @@ Findings read like a compiler's: ``locales/es/LC_MESSAGES/x.po:120: [numbers] â€
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -67,6 +68,22 @@ CHECKS = {c.name: c for c in (
 
 
 Issue = tuple[str | None, str]  # (sub-check or None, message)
+Issues = tuple[tuple[str, str | None, str], ...]  # (check, sub-check or None, message) of each issue of an entry
+
+
+def entry_digest(*texts: str | None | tuple[str, ...]) -> str:
+    """Names the texts of an entry that the checks see (msgctxt, msgid, msgstr, msgid_plural, the
+    plural forms, the translator comments). Each text is written with its length, so no two
+    different entries are the same string, whatever characters their texts hold."""
+    parts = []
+    for t in texts:
+        if t is None:
+            parts.append("N")
+        elif isinstance(t, tuple):
+            parts.append(f"T{len(t)}:" + "".join(f"{len(x)}:{x}" for x in t))
+        else:
+            parts.append(f"S{len(t)}:{t}")
+    return hashlib.blake2b("".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +139,24 @@ class Checker:
         # An entry repeated on many pages (a shared disclaimer, a section heading) is checked once per
         # checker; bounded, for `serve`.
         self._issues = lru_cache(maxsize=200_000)(self._check)
+        self.recalled: dict[str, Issues] = {}  # see remember
+        self.learned: dict[str, Issues] = {}
+
+    def remember(self, recalled: dict[str, Issues]) -> None:
+        """Take the issues of entries checked in earlier runs by a checker with this one's inputs (by
+        `entry_digest`), and note from now on the issues of each entry checked (in `learned`).
+        The caller keys `recalled` on everything else a finding depends on (see jobs/update.py)."""
+        self.recalled, self.learned = recalled, {}
+        self._issues = lru_cache(maxsize=200_000)(self._recall)
+
+    def _recall(self, msgctxt: str | None, msgid: str, msgstr: str, msgid_plural: str | None,
+                msgstr_plural: tuple[str, ...], comments: tuple[str, ...]) -> Issues:
+        key = entry_digest(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
+        issues = self.recalled.get(key)
+        if issues is None:
+            issues = self._check(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
+        self.learned[key] = issues
+        return issues
 
     @cached_property
     def source_symbols(self) -> tuple[str, str]:  # on first use only
@@ -150,7 +185,7 @@ class Checker:
         return accept(out, m.translator_comments)
 
     def _check(self, msgctxt: str | None, msgid: str, msgstr: str, msgid_plural: str | None,
-               msgstr_plural: tuple[str, ...], comments: tuple[str, ...]) -> tuple[tuple[str, str | None, str], ...]:
+               msgstr_plural: tuple[str, ...], comments: tuple[str, ...]) -> Issues:
         """(check, sub-check, message) of every issue of an entry with these texts and translator
         comments: all the checks see of it (so an entry's findings are a function of them)."""
         m = Message(msgid, msgstr, msgctxt, msgid_plural, msgstr_plural, translator_comments=comments)
