@@ -50,6 +50,9 @@ def cache_compiled_templates(folder: Path) -> None:
     again costs each one tens of milliseconds. (Jinja2 checks each against its template's source.)
     Written through fsio like every other file, so the temporary file of a job killed while writing
     one is swept by the next run (Jinja2's own temporaries have names the sweep does not know)."""
+    env = environment()
+    if env.bytecode_cache is not None:  # once a process
+        return
     from jinja2 import FileSystemBytecodeCache
     from jinja2.bccache import Bucket
 
@@ -59,10 +62,8 @@ def cache_compiled_templates(folder: Path) -> None:
         def dump_bytecode(self, bucket: Bucket) -> None:
             fsio.write_atomic(Path(self.directory) / (self.pattern % (bucket.key,)), bucket.bytecode_to_string())
 
-    env = environment()
-    if env.bytecode_cache is None:  # once a process
-        folder.mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = AtomicBytecodeCache(str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = AtomicBytecodeCache(str(folder))
 
 
 def stylesheet() -> str:
