@@ -53,7 +53,7 @@ Mutator = Callable[[Message, random.Random], Iterator[Mutation]]
 def _figures(text: str) -> list[re.Match[str]]:
     """Quantities of a translation outside contacts (phone digits are the contact kind's)."""
     contacts = [m.span() for m in re.finditer("|".join([URL, EMAIL, PHONE]), text)]
-    return [q for q in QUANTITY.finditer(text) if not any(a <= q.start() < b for a, b in contacts)]
+    return [q for q in re.finditer(QUANTITY, text) if not any(a <= q.start() < b for a, b in contacts)]
 
 
 def _with(m: Message, text: str, kind: str, note: str) -> Mutation:
