@@ -138,24 +138,28 @@ class Checker:
         }
         # An entry repeated on many pages (a shared disclaimer, a section heading) is checked once per
         # checker; bounded, for `serve`.
-        self._issues = lru_cache(maxsize=200_000)(self._check)
+        self._issues: Callable[..., Issues] = lru_cache(maxsize=200_000)(self._check)
         self.recalled: dict[str, Issues] = {}  # see remember
         self.learned: dict[str, Issues] = {}
 
     def remember(self, recalled: dict[str, Issues]) -> None:
         """Take the issues of entries checked in earlier runs by a checker with this one's inputs (by
-        `entry_digest`), and note from now on the issues of each entry checked (in `learned`).
-        The caller keys `recalled` on everything else a finding depends on (see jobs/update.py)."""
+        `entry_digest`), and note from now on the issues of each entry checked (in `learned`, which
+        is then this checker's memo of the run too: a second one keyed by the texts themselves held
+        ~20 MB more in a 1,000-page update job). The caller keys `recalled` on everything else a
+        finding depends on (see jobs/update.py)."""
         self.recalled, self.learned = recalled, {}
-        self._issues = lru_cache(maxsize=200_000)(self._recall)
+        self._issues = self._recall
 
     def _recall(self, msgctxt: str | None, msgid: str, msgstr: str, msgid_plural: str | None,
                 msgstr_plural: tuple[str, ...], comments: tuple[str, ...]) -> Issues:
         key = entry_digest(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
-        issues = self.recalled.get(key)
+        issues = self.learned.get(key)
         if issues is None:
-            issues = self._check(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
-        self.learned[key] = issues
+            issues = self.recalled.get(key)
+            if issues is None:
+                issues = self._check(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
+            self.learned[key] = issues
         return issues
 
     @cached_property
