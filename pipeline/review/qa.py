@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from pipeline.copydeck.model import META_DESCRIPTION, META_TITLE, URL_SLUG
 from pipeline.drafts.provenance import machine_origin, pivot_leftovers
@@ -137,21 +137,17 @@ class Checker:
             "punctuation": self.punctuation, "repeated-word": self.repeated_word, "pivot": self.pivot,
         }
         # An entry repeated on many pages (a shared disclaimer, a section heading) is checked once per
-        # checker; bounded, for `serve`.
-        self._issues: Callable[..., Issues] = lru_cache(maxsize=200_000)(self._check)
-        self.recalled: dict[str, Issues] = {}  # see remember
+        # checker (one per locale and job): `learned` holds what it found in each entry, by entry_digest.
         self.learned: dict[str, Issues] = {}
+        self.recalled: dict[str, Issues] = {}  # see remember
 
     def remember(self, recalled: dict[str, Issues]) -> None:
         """Take the issues of entries checked in earlier runs by a checker with this one's inputs (by
-        `entry_digest`), and note from now on the issues of each entry checked (in `learned`, which
-        is then this checker's memo of the run too: a second one keyed by the texts themselves held
-        ~20 MB more in a 1,000-page update job). The caller keys `recalled` on everything else a
-        finding depends on (see jobs/update.py)."""
-        self.recalled, self.learned = recalled, {}
-        self._issues = self._recall
+        `entry_digest`): an entry with those texts is not checked again. The caller keys `recalled` on
+        everything else a finding depends on, and keeps `learned` for the next run (see jobs/update.py)."""
+        self.recalled = recalled
 
-    def _recall(self, msgctxt: str | None, msgid: str, msgstr: str, msgid_plural: str | None,
+    def _issues(self, msgctxt: str | None, msgid: str, msgstr: str, msgid_plural: str | None,
                 msgstr_plural: tuple[str, ...], comments: tuple[str, ...]) -> Issues:
         key = entry_digest(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
         issues = self.learned.get(key)
