@@ -141,8 +141,15 @@ def run_update(project: Project, settings: Settings, locale_code: str,
             pages[name] = prev
         else:
             take(name)
-    memory_key = fingerprint(sorted((n, _reviewed_digest(work[n][1]) if n in work else _reviewed_of(pages.get(n)))
-                               for n in inputs))
+    reviewed: dict[str, str] = {}  # page -> _reviewed_digest of its merged catalog, computed once: drafting
+    # adds fuzzy entries only, so it is the same before and after _prefill
+
+    def reviewed_of(name: str) -> str:
+        if name not in reviewed:
+            reviewed[name] = _reviewed_digest(work[name][1])
+        return reviewed[name]
+
+    memory_key = fingerprint(sorted((n, reviewed_of(n) if n in work else _reviewed_of(pages.get(n))) for n in inputs))
     for name, prev in list(pages.items()):
         if prev.counts.untranslated and prev.memory_digest != memory_key:
             take(name)  # empty entries, and the memory changed: it may draft them now
@@ -165,7 +172,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
             error=glossary_error,  # the glossary's error: every page of the locale fails with it
             inputs=fingerprint(current, present[name][1], record.digest_of(po_path)),
             catalog_digest=fsio.digest(written),
-            reviewed_digest=_reviewed_digest(catalog),
+            reviewed_digest=reviewed_of(name),
             memory_digest=memory_key,
         )
     if memo is not None and checker is not None:
