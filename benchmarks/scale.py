@@ -334,6 +334,7 @@ def memory_rows(scratch: Path, pages: int, locales: list[str], target: float) ->
 
 def main() -> int:
     large = "--large" in sys.argv
+    speed_before = calibration()
     scratch = Path(tempfile.mkdtemp(prefix="bench-scale-"))
     rows: list[Row] = []
     if "--translated-only" not in sys.argv:
@@ -350,7 +351,9 @@ def main() -> int:
         rows += translated_rows(scratch, 1000, SCRIPTS8, {"cold": 30, "edit": 20, "agency": 30}, 600)
         rows += memory_rows(scratch, 1000, SCRIPTS8, 60)
 
-    print(f"machine: {os.cpu_count()} cores, {_memory_gb():.0f} GB; {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, {_memory_gb():.0f} GB; {sys.version.split()[0]}; a fixed Python loop"
+          f" took {speed_before:.2f} s before the scenarios and {calibration():.2f} s after (compare tables of"
+          " different days by it: this machine's speed varies by a third from hour to hour)")
     print("| scenario | pipeline | comparison | target | met |")
     print("| --- | --- | --- | --- | --- |")
     ok = True
@@ -359,6 +362,18 @@ def main() -> int:
         ok = ok and bool(met)
     shutil.rmtree(scratch, ignore_errors=True)
     return 0 if ok else 1
+
+
+def calibration() -> float:
+    """Seconds a fixed pure-Python workload takes on one core (median of 3): the machine's speed now."""
+    def once() -> float:
+        start = time.perf_counter()
+        table: dict[int, int] = {}
+        for i in range(2_000_000):
+            table[i & 1023] = table.get(i & 1023, 0) + i % 7
+        return time.perf_counter() - start
+
+    return median(once() for _ in range(3))
 
 
 def _memory_gb() -> float:
