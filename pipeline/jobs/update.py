@@ -141,15 +141,19 @@ def run_update(project: Project, settings: Settings, locale_code: str,
             pages[name] = prev
         else:
             take(name)
-    reviewed: dict[str, str] = {}  # page -> _reviewed_digest of its merged catalog, computed once: drafting
-    # adds fuzzy entries only, so it is the same before and after _prefill
+    reviewed: dict[str, str] = {}  # page -> _reviewed_digest of its merged catalog
 
-    def reviewed_of(name: str) -> str:
+    def reviewed_of(name: str) -> str | None:
+        """What a page gives the translation memory: from its merged catalog, computed once (drafting adds
+        fuzzy entries only, so it is the same before and after _prefill), else from its last state."""
+        if name not in work:
+            page = pages.get(name)
+            return page.reviewed_digest if page is not None else None
         if name not in reviewed:
             reviewed[name] = _reviewed_digest(work[name][1])
         return reviewed[name]
 
-    memory_key = fingerprint(sorted((n, reviewed_of(n) if n in work else _reviewed_of(pages.get(n))) for n in inputs))
+    memory_key = fingerprint(sorted((n, reviewed_of(n)) for n in inputs))
     for name, prev in list(pages.items()):
         if prev.counts.untranslated and prev.memory_digest != memory_key:
             take(name)  # empty entries, and the memory changed: it may draft them now
@@ -189,10 +193,6 @@ def run_update(project: Project, settings: Settings, locale_code: str,
 def _reviewed_digest(catalog: Catalog) -> str:
     """What this catalog contributes to the translation memory."""
     return fingerprint(sorted([m.msgctxt or "", m.msgid, m.msgstr] for m in catalog.live if m.reviewed))
-
-
-def _reviewed_of(page: LocalePage | None) -> str | None:
-    return page.reviewed_digest if page is not None else None
 
 
 def _failed(problem: Problem) -> LocalePage:
