@@ -96,3 +96,16 @@ def test_memory_near_ties_go_to_the_text_held_first_even_when_a_later_one_looks_
     match = memory.near((None, "bbaaaab"), "p9", 0.5)
     assert match == brute_force_near(memory, (None, "bbaaaab"), "p9", 0.5)
     assert (match.msgstr, match.source) == ("first", "abbbabb")
+
+
+def test_memory_near_answers_each_page_for_itself_when_pages_ask_for_the_same_text():
+    """A text empty on several pages is searched once; each page still gets a match held by another page."""
+    memory = _memory([("p1", None, "Avoid driving for 24 hours", "Evite conducir 24 horas"),
+                      ("p2", None, "Avoid driving for 12 hours", "Evite conducir 12 horas")])
+    asked = (None, "Avoid driving for 48 hours")
+    first, second, third = (memory.near(asked, page, 0.85) for page in ("p1", "p2", "p3"))
+    assert first is not None and first.page == "p2"  # p1's own text is not offered to p1
+    assert second is not None and second.page == "p1"
+    assert third is not None and third.page == "p1"  # the two are as near: the text held first wins
+    for page, found in (("p1", first), ("p2", second), ("p3", third)):
+        assert found == brute_force_near(memory, asked, page, 0.85)

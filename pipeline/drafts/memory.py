@@ -89,7 +89,9 @@ class Memory:
 
 
 class _NearIndex:
-    """The memory's texts per context, sorted by length (then by the order the memory holds them)."""
+    """The memory's texts per context, sorted by length (then by the order the memory holds them).
+    The candidates of a text do not depend on the page asking, so a text that is empty on several
+    pages is scored once."""
 
     def __init__(self, keys: dict[Key, dict[str, list[str]]]) -> None:
         found: dict[str | None, list[tuple[int, int, str]]] = defaultdict(list)
@@ -98,10 +100,17 @@ class _NearIndex:
         self.rows = {ctx: sorted(rows) for ctx, rows in found.items()}
         self.lengths = {ctx: [length for length, _, _ in rows] for ctx, rows in self.rows.items()}
         self.texts = {ctx: [source for _, _, source in rows] for ctx, rows in self.rows.items()}
+        self.found: dict[tuple[str | None, str, float], list[tuple[float, int, str]]] = {}
 
     def candidates(self, context: str | None, text: str, threshold: float) -> list[tuple[float, int, str]]:
         """(upper bound of the ratio, order, text) of every text that may reach the threshold, best
         bound first. The bound is 2·LCS/T, in the same arithmetic as difflib's 2·M/T (M ≤ LCS)."""
+        query = (context, text, threshold)
+        if query not in self.found:
+            self.found[query] = self._scored(context, text, threshold)
+        return self.found[query]
+
+    def _scored(self, context: str | None, text: str, threshold: float) -> list[tuple[float, int, str]]:
         from rapidfuzz import process
         from rapidfuzz.distance import Indel
 
