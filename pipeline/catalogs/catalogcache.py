@@ -30,31 +30,45 @@ def _cache_path(project: Project, path: Path) -> Path:
 
 
 _templates: dict[str, Catalog] = {}  # digest -> template, for this process (one serves every locale)
+# (path, digest) -> a catalog parsed by load(..., defer=True), not stored yet: the update job stores it only if it
+# keeps that version (most catalogs it parses in a cold build are rewritten at once, and stored then).
+_deferred: dict[tuple[Path, str], Catalog] = {}
 
 
-def load(project: Project, path: Path, data: bytes, keep: bool = False) -> Catalog:
+def load(project: Project, path: Path, data: bytes, keep: bool = False, defer: bool = False) -> Catalog:
     """The catalog in `data` (the bytes of `path`), from the cache when it holds this version.
-    `keep`: also keep it in this process (for templates, which every locale's update reads)."""
+    `keep`: also keep it in this process (for templates, which every locale's update reads).
+    `defer`: if it has to be parsed, store it only when `keep_deferred` says this version stays."""
     digest = fsio.digest(data)
     if digest in _templates:
         return _templates[digest]
-    catalog = _load(project, path, data, digest)
+    catalog = _cached(project, path, digest)
+    if catalog is None:
+        catalog = read_po(data, project.relative(path))
+        if defer:
+            _deferred[path, digest] = catalog
+        else:
+            store(project, path, data, catalog)
     if keep:
         _templates[digest] = catalog
     return catalog
 
 
-def _load(project: Project, path: Path, data: bytes, digest: str) -> Catalog:
-    cache = _cache_path(project, path)
+def keep_deferred(project: Project, path: Path, data: bytes, kept: bool) -> None:
+    """The job keeps (or replaces) the version `data` of `path` it loaded with `defer`: store it if kept."""
+    catalog = _deferred.pop((path, fsio.digest(data)), None)
+    if catalog is not None and kept:
+        store(project, path, data, catalog)
+
+
+def _cached(project: Project, path: Path, digest: str) -> Catalog | None:
     try:
-        stored = json.loads(cache.read_text("utf-8"))
+        stored = json.loads(_cache_path(project, path).read_text("utf-8"))
         if stored.get("version") == VERSION and stored.get("digest") == digest:
             return _decode(stored)
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    catalog = read_po(data, project.relative(path))
-    store(project, path, data, catalog)
-    return catalog
+    return None
 
 
 def load_checked(project: Project, path: Path, digest: str) -> Catalog:
@@ -63,12 +77,9 @@ def load_checked(project: Project, path: Path, digest: str) -> Catalog:
     From the cache (the update job stored exactly that version), else from the file if it still holds
     those bytes. If it holds other bytes (saved during the run), CatalogChanged: publishing them would
     publish what nobody checked; the next run checks them."""
-    try:
-        stored = json.loads(_cache_path(project, path).read_text("utf-8"))
-        if stored.get("version") == VERSION and stored.get("digest") == digest:
-            return _decode(stored)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    catalog = _cached(project, path, digest)
+    if catalog is not None:
+        return catalog
     data = fsio.read_bytes(path, within=project.root)
     if data is None or fsio.digest(data) != digest:
         raise CatalogChanged("changed since it was checked; the next run checks and publishes it", path)

@@ -213,7 +213,7 @@ def merge_catalog(project: Project, locale: SiteLocale, name: str, pot_bytes: by
     existing = None
     if po_bytes:  # an empty file holds nobody's work (a power cut before a new catalog reached the disk)
         where = project.relative(project.catalog(locale.gettext, name))
-        existing = catalogcache.load(project, project.catalog(locale.gettext, name), po_bytes)
+        existing = catalogcache.load(project, project.catalog(locale.gettext, name), po_bytes, defer=True)
         check_header(existing, locale, where)
     return template, existing, updated(template, existing, locale)
 
@@ -298,7 +298,10 @@ def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cata
     Returns the file's bytes and the line where each entry starts (for messages that name a line)."""
     po_path = project.catalog(locale.gettext, name)
     if po_bytes is not None and existing is not None and same_but_date(catalog, existing):
+        catalogcache.keep_deferred(project, po_path, po_bytes, kept=True)  # merge_catalog loaded it deferred
         return po_bytes, {m.key: m.line for m in existing.live}
+    if po_bytes is not None:
+        catalogcache.keep_deferred(project, po_path, po_bytes, kept=False)
     text, lines = format_po(catalog)
     data = text.encode("utf-8")
     # fsync when replacing a translator's file; a new catalog holds nobody's work yet (a crash just
