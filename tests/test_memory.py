@@ -79,6 +79,44 @@ def test_memory_near_index_equals_comparing_every_pair_on_sentences_that_differ_
         assert memory.near((None, text), page, threshold) == brute_force_near(memory, (None, text), page, threshold)
 
 
+
+EDIT = st.tuples(st.integers(0, 200), st.integers(0, 3), st.text(alphabet="abcxyz ", max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(base=st.text(alphabet="abcdefgh ", min_size=20, max_size=90),
+       edits=st.lists(st.tuples(PAGES, EDIT), max_size=30),
+       asked=st.lists(st.tuples(PAGES, EDIT), min_size=1, max_size=6),
+       threshold=st.sampled_from([0.8, 0.85, 0.9, 0.93, 0.96, 0.985]))
+def test_memory_near_index_equals_comparing_every_pair_on_small_edits_of_one_sentence(base, edits, asked, threshold):
+    """Near matches at every ratio between the threshold and 1, and texts of many lengths on both sides of
+    the query's: the search looks at the lengths near the query's first and stops as soon as no other
+    length can beat (or tie) what it found."""
+    def edited(edit) -> str:
+        at, cut, insert = edit
+        at %= len(base) + 1
+        return base[:at] + insert + base[at + cut:]
+
+    memory = _memory([(page, None, edited(edit), f"t{i % 3}") for i, (page, edit) in enumerate(edits)])
+    for page, edit in asked:
+        text = edited(edit)
+        assert memory.near((None, text), page, threshold) == brute_force_near(memory, (None, text), page, threshold)
+
+
+
+def test_memory_near_tie_between_lengths_goes_to_the_text_held_first():
+    """Two texts as near as each other (0.9), one of the query's length and one longer: the longer one,
+    held first, wins, though the search finds the other first (it looks at the query's length first)."""
+    letters = [chr(0x4E00 + i) for i in range(300)]  # all different: the matching characters are plain to count
+    query = "".join(letters[:100])
+    longer = query[:50] + letters[100] + query[51:] + "".join(letters[101:121])  # 99 of 120 match: 198/220
+    same_length = "".join(letters[110 + i] if i % 10 == 0 else c for i, c in enumerate(query))  # 90 of 100
+    memory = _memory([("p1", None, longer, "held first"), ("p2", None, same_length, "held second")])
+    match = memory.near((None, query), "p3", 0.85)
+    assert match == brute_force_near(memory, (None, query), "p3", 0.85)
+    assert match is not None and match.msgstr == "held first" and match.ratio == 0.9
+
+
 def test_memory_near_sees_entries_added_after_a_search():
     memory = _memory([("p1", None, "Avoid driving for 24 hours", "Evite conducir 24 horas")])
     assert memory.near((None, "Avoid driving for 48 hours"), "p1", 0.85) is None  # only the asking page holds it
