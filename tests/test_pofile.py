@@ -137,20 +137,29 @@ def test_writer_breaks_format_directives_as_msgcat(tmp_path, flag, directive):
     assert msgcat(path) == path.read_bytes()
 
 
-def test_a_message_read_at_another_line_keeps_every_other_field() -> None:
-    """Message.at builds the message whole (for speed): a field added to Message must not be lost there."""
+def test_a_catalog_cached_with_the_lines_of_its_written_file_keeps_every_other_field(tmp_path) -> None:
+    """The update job caches a merged catalog with the lines of the file it wrote, building each row whole
+    (for speed): a field added to Message must not be lost there, and an obsolete entry keeps its line."""
     from dataclasses import fields
 
-    def sample(name: str, default: object) -> object:
+    from pipeline.catalogs import catalogcache
+    from pipeline.paths import Project
+
+    def sample(name: str, default: object, obsolete: bool) -> object:
+        if name == "obsolete":
+            return obsolete
         if isinstance(default, tuple):
             return (f"{name}-1", f"{name}-2")
-        if isinstance(default, bool):
-            return not default
         if isinstance(default, int):
             return 7
         return f"{name} value"
 
-    message = Message(**{f.name: sample(f.name, f.default) for f in fields(Message)})
-    moved = message.at(42)
-    assert moved.line == 42
-    assert all(getattr(moved, f.name) == getattr(message, f.name) for f in fields(Message) if f.name != "line")
+    live, old = (Message(**{f.name: sample(f.name, f.default, gone) for f in fields(Message)})
+                 for gone in (False, True))
+    catalog = Catalog(header=(("Language", "es"),), messages=(live, old))
+    project, data = Project(tmp_path), b"the file as written"
+    catalogcache.store(project, tmp_path / "page.po", data, catalog, {live.key: 42})
+    moved = catalogcache.load(project, tmp_path / "page.po", data)
+    assert [m.line for m in moved.messages] == [42, 7]
+    for before, after in zip(catalog.messages, moved.messages, strict=True):
+        assert all(getattr(after, f.name) == getattr(before, f.name) for f in fields(Message) if f.name != "line")

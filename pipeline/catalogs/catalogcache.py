@@ -10,17 +10,21 @@ ignored: the file on disk is always the truth.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from pipeline import fsio
 from pipeline.errors import CatalogChanged
 from pipeline.paths import Project
-from pipeline.po.catalog import Catalog, Message
+from pipeline.po.catalog import Catalog, Key, Message
 from pipeline.po.pofile import read_po
 
 _FIELDS = [f.name for f in fields(Message)]
+_row = attrgetter(*_FIELDS)  # a message's fields as a tuple, in one call
+_LINE = _FIELDS.index("line")
 _TUPLES = [i for i, f in enumerate(fields(Message)) if f.type == "tuple[str, ...]"]  # JSON gives lists
 VERSION = 1  # an entry of another version is ignored (and written anew)
 
@@ -88,8 +92,13 @@ def load_checked(project: Project, path: Path, digest: str) -> Catalog:
     return catalog
 
 
-def store(project: Project, path: Path, data: bytes, catalog: Catalog) -> None:
-    """Remember that the bytes `data` of `path` hold `catalog`."""
+def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Mapping[Key, int] | None = None) -> None:
+    """Remember that the bytes `data` of `path` hold `catalog`. `lines`: where each live entry starts in
+    `data`, for a catalog whose messages carry the lines of another file (a merged one)."""
+    rows = [_row(m) for m in catalog.messages]
+    if lines is not None:
+        rows = [(*row[:_LINE], lines[m.key], *row[_LINE + 1:]) if not m.obsolete and m.key in lines else row
+                for row, m in zip(rows, catalog.messages, strict=True)]
     payload = {
         "version": VERSION,
         "digest": fsio.digest(data),
@@ -97,7 +106,7 @@ def store(project: Project, path: Path, data: bytes, catalog: Catalog) -> None:
         "header_comments": catalog.header_comments,
         "header_flags": catalog.header_flags,
         "header_text": catalog.header_text,
-        "messages": [[getattr(m, name) for name in _FIELDS] for m in catalog.messages],
+        "messages": rows,  # JSON arrays in _FIELDS order
     }
     fsio.write_text(_cache_path(project, path), json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
 

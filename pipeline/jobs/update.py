@@ -309,8 +309,7 @@ def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cata
     fsio.write_atomic(po_path, data, expect=po_bytes, durable=po_bytes is not None)
     # Kept with the lines of the file as written (the merged entries carry the old file's, or none), so a
     # later run that reads it from the cache names the right lines.
-    written = [m.at(lines[m.key]) if not m.obsolete and m.key in lines else m for m in catalog.messages]
-    catalogcache.store(project, po_path, data, replace(catalog, messages=tuple(written)))
+    catalogcache.store(project, po_path, data, catalog, lines)
     return data, lines
 
 

@@ -46,13 +46,6 @@ class Message:
         """Translated and not fuzzy: a person has approved it. Only these are published."""
         return self.translated and not self.fuzzy
 
-    def at(self, line: int) -> Message:
-        """The same message, read at `line` (built whole: dataclasses.replace inspects every field, and
-        this runs for every entry of every catalog written)."""
-        return Message(self.msgid, self.msgstr, self.msgctxt, self.msgid_plural, self.msgstr_plural, self.flags,
-                       self.translator_comments, self.extracted_comments, self.references, self.previous_msgctxt,
-                       self.previous_msgid, self.previous_msgid_plural, self.obsolete, line)
-
     def with_fuzzy(self, fuzzy: bool) -> Message:
         flags = tuple(f for f in self.flags if f != "fuzzy")
         return replace(self, flags=(("fuzzy",) + flags) if fuzzy else flags)
