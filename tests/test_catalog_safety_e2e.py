@@ -114,6 +114,7 @@ def test_a_catalog_saved_during_the_update_is_not_overwritten(project):
     assert path.read_bytes() == saved
 
 
+@pytest.mark.long
 def test_kill_9_at_random_moments_leaves_whole_files_and_a_rerun_completes(project, tmp_path):
     for i in range(12):
         text = SEED.read_text("utf-8").replace("URL Slug: iv-ketamine-infusion", f"URL Slug: page-{i}")

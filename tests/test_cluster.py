@@ -167,6 +167,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.long
 def test_slurm_one_node_cluster_builds_the_bytes_of_a_local_run(project, cluster_python, tmp_path):
     """`snakemake all --profile profiles/slurm` on a real one-node cluster: extract, update and render run
     as SLURM jobs (their SLURM logs are kept), and the tree equals a local `snakemake all`'s, byte for byte."""

@@ -195,6 +195,7 @@ def test_observed_changes_are_the_files_written_or_removed_and_not_those_left_al
     assert changed == {new, gone}
 
 
+@pytest.mark.long
 def test_qa_recalled_between_runs_finds_what_a_cold_build_finds_and_forgets_with_a_new_glossary(project):
     """A rebuild that re-checks every catalog (here: a header line shifts every reference) recalls QA's
     issues per entry text from the last run (output/.state/qa/): the same findings and the same site as a

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import CODE, ROOT, SEED
 
 KEY_CHECKS = ["test_end_to_end.py", "test_config.py", "test_seed_regression.py", "test_sitecheck.py",
@@ -31,6 +32,7 @@ def customised_clinic(root: Path) -> None:
     (catalogs / "our-own-page.po").write_text('msgid ""\nmsgstr ""\n"Language: he\\n"\n', "utf-8")
 
 
+@pytest.mark.long
 def test_the_key_checks_pass_in_a_customised_clinic(tmp_path):
     root = tmp_path / "clinic"
     root.mkdir()

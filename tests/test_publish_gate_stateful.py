@@ -54,6 +54,7 @@ from difflib import unified_diff
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
 from conftest import ROOT, SEED, need, snakemake, snakemake_env
 from helpers import sitemap_urls, treatment_pages
 from hypothesis import HealthCheck, Phase, note, seed, settings
@@ -718,6 +719,7 @@ for _name in GATE_SKIP:  # a rule whose precondition never holds is never chosen
     setattr(PublishGate, _name, precondition(lambda self: False)(getattr(PublishGate, _name)))
 
 
+@pytest.mark.long
 def test_published_site_equals_a_cold_build_after_any_steps(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("publish-gate")
     build_template(scratch / "template")

@@ -273,6 +273,7 @@ SHOTS = {  # screenshot name -> page under output/, at 1280 and 390 px
 }
 
 
+@pytest.mark.long
 def test_axe_core_finds_no_violation_and_nothing_overflows_at_390px(built_site: Path, served: str):
     node = shutil.which("node") or pytest.skip("node is not installed (make test installs nodejs)")
     chromium = shutil.which("chromium") or pytest.skip("chromium is not installed (make test installs it)")

@@ -26,6 +26,7 @@ def reviewed_es_and_fr(project: Path) -> None:
     review_all(project / "locales" / "fr" / "LC_MESSAGES" / "iv-ketamine-infusion.po", FR_SLUG, prefix="FR")
 
 
+@pytest.mark.long
 def test_config_override_changes_the_published_locales_and_reruns_only_then(project):
     reviewed_es_and_fr(project)
     snakemake(project, "all")
