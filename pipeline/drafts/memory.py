@@ -4,7 +4,7 @@ A near match is difflib's similarity (`SequenceMatcher.ratio`, 2·M/T) of at lea
 Its search is indexed, not all-pairs: the memory's texts are kept per context, sorted by length, and
 rapidfuzz scores them by their longest common subsequence, which bounds difflib's ratio from above
 (difflib's matching blocks are a common subsequence). A query reads the lengths near its own first
-(LEVELS): the text of the best bound there gives a ratio, and from then on only texts whose bound
+(LEVELS): the nearest text there by distance gives a ratio, and from then on only texts whose bound
 can beat or tie the best ratio found are kept; difflib scores those best bound first, stopping as soon
 as no bound left can beat it, and wider lengths are read only while the best is below their level.
 The result is the one a comparison of every pair gives: the highest ratio, ties to the text the
@@ -75,6 +75,8 @@ class Memory:
 
         def consider(order: int, source: str) -> None:
             nonlocal best
+            if best is not None and order == best[1]:
+                return  # the best so far (the nearest text, scored before the others)
             if source == text or not _lengths_allow(text, source, threshold):
                 return
             renderings = self.entries[(context, source)]

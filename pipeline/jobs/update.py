@@ -210,12 +210,16 @@ def merge_catalog(project: Project, locale: SiteLocale, name: str, pot_bytes: by
     The read half of the job's read-modify-write of a translator's file; `write_catalog` is the
     write half. Public so that a save racing between the two can be tested (tests/test_catalog_safety_e2e.py)."""
     template = catalogcache.load(project, project.template(name), pot_bytes, keep=True)
-    existing = None
-    if po_bytes:  # an empty file holds nobody's work (a power cut before a new catalog reached the disk)
-        where = project.relative(project.catalog(locale.gettext, name))
-        existing = catalogcache.load(project, project.catalog(locale.gettext, name), po_bytes, defer=True)
-        check_header(existing, locale, where)
-    return template, existing, updated(template, existing, locale)
+    if not po_bytes:  # an empty file holds nobody's work (a power cut before a new catalog reached the disk)
+        return template, None, updated(template, None, locale)
+    path = project.catalog(locale.gettext, name)
+    existing = catalogcache.load(project, path, po_bytes, defer=True)  # stored by write_catalog if it stays
+    try:
+        check_header(existing, locale, project.relative(path))
+        return template, existing, updated(template, existing, locale)
+    except PipelineError:
+        catalogcache.keep_deferred(project, path, po_bytes, kept=True)  # the page fails: the file stays as it is
+        raise
 
 
 def _prefill(project: Project, settings: Settings, locale: SiteLocale, work: dict[str, tuple[Catalog, Catalog]],
@@ -298,7 +302,7 @@ def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cata
     Returns the file's bytes and the line where each entry starts (for messages that name a line)."""
     po_path = project.catalog(locale.gettext, name)
     if po_bytes is not None and existing is not None and same_but_date(catalog, existing):
-        catalogcache.keep_deferred(project, po_path, po_bytes, kept=True)  # merge_catalog loaded it deferred
+        catalogcache.keep_deferred(project, po_path, po_bytes, kept=True)  # see merge_catalog
         return po_bytes, {m.key: m.line for m in existing.live}
     if po_bytes is not None:
         catalogcache.keep_deferred(project, po_path, po_bytes, kept=False)
