@@ -336,3 +336,23 @@ def test_a_file_or_folder_in_the_way_of_an_output_is_removed_with_a_note(project
     assert (project / "output" / "preview").is_dir()
     if not blocker.endswith("/"):
         assert f"note: removed {blocker}" in result.stderr
+
+
+@pytest.mark.built
+def test_files_no_job_wrote_under_output_are_removed_by_the_next_run_with_a_note(project):
+    """What is online is a function of today's files: a page put into output/site/ by hand (nested, or at
+    the top), a file in a preview folder and a killed writer's temporary are gone after the next run,
+    even one with nothing to rebuild; every file a job wrote stays, byte for byte."""
+    site, preview = project / "output" / "site", project / "output" / "preview"
+    before = {p: p.read_bytes() for p in (site / "en-gb").rglob("*") if p.is_file()}
+    planted = [site / "en-gb" / "iv-ketamine-infusion" / "old.html", site / "stray.html",
+               next(p for p in preview.rglob("index.html")).parent / "notes.txt"]
+    for path in planted:
+        path.write_text("<p>not from the pipeline</p>", "utf-8")
+    temporary = site / "en-gb" / ".index.html.4242-0.tmp"
+    temporary.write_text("half", "utf-8")
+    result = snakemake(project, "all")
+    assert not [p for p in planted + [temporary] if p.exists()]
+    for path in planted:
+        assert result.stderr.count(f"note: removed {path.relative_to(project)}: no job of this pipeline wrote it") == 1
+    assert {p: p.read_bytes() for p in (site / "en-gb").rglob("*") if p.is_file()} == before

@@ -105,14 +105,15 @@ def _sweep(project: Project, written: set[str] | None) -> None:
         if folder.exists() and not folder.is_dir():  # (a symlink to a folder is followed, as before)
             log.warning("note: removed %s: a file where the pipeline writes a folder", project.relative(folder))
             fsio.remove(folder, project.output)
+        top = project.relative(folder)  # each file's name below as a string: every run walks every page
         for base, _, names in os.walk(folder):
+            under = top + base[len(str(folder)):]
             for name in names:
-                path = Path(base, name)
                 if fsio.is_temporary(name):
-                    path.unlink(missing_ok=True)
-                elif written is not None and project.relative(path) not in written:
-                    log.warning("note: removed %s: no job of this pipeline wrote it", project.relative(path))
-                    fsio.remove(path, folder)
+                    Path(base, name).unlink(missing_ok=True)
+                elif written is not None and f"{under}/{name}" not in written:
+                    log.warning("note: removed %s/%s: no job of this pipeline wrote it", under, name)
+                    fsio.remove(Path(base, name), folder)
     for folder in project.catalog_folders():
         for path in folder.iterdir():
             if fsio.is_temporary(path.name):
