@@ -27,9 +27,10 @@ from pipeline.po.pofile import read_po  # noqa: E402
 THRESHOLD = 0.85  # translation_memory.min_similarity's default
 
 
-def every_pair(memory: Memory, key: Key, page: str, threshold: float) -> Match | None:
-    """The search without an index: difflib's ratio (the same C implementation) against every text of
-    the context."""
+def every_pair(memory: Memory, key: Key, page: str, threshold: float,
+               matcher: type[SequenceMatcher] = SequenceMatcher) -> Match | None:
+    """The search without an index: difflib's ratio against every text of the context (`matcher`: the
+    pipeline's C implementation here; tests/test_memory.py holds the index to Python's own difflib)."""
     context, text = key
     best: Match | None = None
     for (ctx, source), renderings in memory.entries.items():
@@ -38,7 +39,7 @@ def every_pair(memory: Memory, key: Key, page: str, threshold: float) -> Match |
         shorter, longer = sorted((len(text), len(source)))
         if longer and 2 * shorter / (shorter + longer) < threshold:
             continue
-        ratio = SequenceMatcher(None, text, source, autojunk=False).ratio()
+        ratio = matcher(None, text, source, autojunk=False).ratio()
         if ratio < threshold or (best is not None and ratio <= best.ratio):
             continue
         counts = +Counter({s: len([p for p in pages if p != page]) for s, pages in renderings.items()})

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import sys
 from difflib import SequenceMatcher
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,26 +12,13 @@ from hypothesis import strategies as st
 from pipeline.drafts.memory import Match, Memory
 from pipeline.po.catalog import Catalog, Message
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from memory import every_pair  # noqa: E402  (benchmarks/memory.py: the search it is measured against)
+
 
 def brute_force_near(memory: Memory, key, page: str, threshold: float) -> Match | None:
-    """The search as it was before the index: every text of the memory against the query."""
-    context, text = key
-    best: Match | None = None
-    for (ctx, source), renderings in memory.entries.items():
-        if ctx != context or source == text:
-            continue
-        shorter, longer = sorted((len(text), len(source)))
-        if longer and 2 * shorter / (shorter + longer) < threshold:
-            continue
-        ratio = SequenceMatcher(None, text, source, autojunk=False).ratio()
-        if ratio < threshold or (best is not None and ratio <= best.ratio):
-            continue
-        counts = +Counter({s: len([p for p in pages if p != page]) for s, pages in renderings.items()})
-        if counts:
-            msgstr = max(sorted(counts), key=lambda s: counts[s])
-            owner = sorted(p for p in renderings[msgstr] if p != page)[0]
-            best = Match(msgstr, owner, source, ratio)
-    return best
+    """The search without an index, with Python's own difflib: every text of the memory against the query."""
+    return every_pair(memory, key, page, threshold, SequenceMatcher)
 
 
 # Few letters and short words: texts that are near one another, ties between equally near texts,
