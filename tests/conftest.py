@@ -35,12 +35,12 @@ def msgcat(path: Path) -> bytes:
     return subprocess.run([need("msgcat"), str(path)], capture_output=True, check=True).stdout
 
 
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests marked `long` first, in file order otherwise. pytest-xdist's work stealing gives each worker
     a contiguous share of the collection and lets an idle worker take the end of another's queue: a long
     test collected late may start last and run alone while the other cores idle."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: file order otherwise
+
 
 @pytest.fixture
 def project(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
