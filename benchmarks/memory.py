@@ -16,13 +16,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cydifflib import SequenceMatcher  # noqa: E402  (difflib's, in C: the pipeline's own)
-from scale import translated_project  # noqa: E402
+from cydifflib import SequenceMatcher  # difflib's, in C: the pipeline's own
 
-from pipeline.drafts.memory import Match, Memory  # noqa: E402
-from pipeline.po.catalog import Catalog, Key  # noqa: E402
-from pipeline.po.pofile import read_po  # noqa: E402
+from pipeline.drafts.memory import Match, Memory
+from pipeline.po.catalog import Catalog, Key
+from pipeline.po.pofile import read_po
 
 THRESHOLD = 0.85  # translation_memory.min_similarity's default
 
@@ -51,6 +49,11 @@ def every_pair(memory: Memory, key: Key, page: str, threshold: float,
 
 
 def main() -> int:
+    # Here, not at import: tests/test_memory.py imports every_pair, and benchmarks/ ahead of tests/ on the
+    # path would give it this folder's corpus.py for the tests' own.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from scale import translated_project
+
     pages = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 40
     scratch = Path(tempfile.mkdtemp(prefix="bench-memory-"))

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from difflib import SequenceMatcher
-from pathlib import Path
+from types import ModuleType
 
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.drafts.memory import Match, Memory
 from pipeline.po.catalog import Catalog, Message
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from memory import every_pair  # noqa: E402  (benchmarks/memory.py: the search it is measured against)
+
+def _benchmark() -> ModuleType:
+    """benchmarks/memory.py, loaded by its path: on sys.path, benchmarks/ would lend its corpus.py and
+    memory.py names to every test module after this one."""
+    spec = importlib.util.spec_from_file_location("benchmark_memory", ROOT / "benchmarks" / "memory.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+every_pair = _benchmark().every_pair  # the search the index is measured against
 
 
 def brute_force_near(memory: Memory, key, page: str, threshold: float) -> Match | None:
