@@ -24,7 +24,8 @@ from pipeline.po.pofile import read_po
 
 _FIELDS = [f.name for f in fields(Message)]
 _row = attrgetter(*_FIELDS)  # a message's fields as a tuple, in one call
-_LINE = _FIELDS.index("line")
+# ... and all but its line, Message's last field (tests/test_pofile.py reads a stored row back whole)
+_row_but_line = attrgetter(*(name for name in _FIELDS if name != "line"))
 _TUPLES = [i for i, f in enumerate(fields(Message)) if f.type == "tuple[str, ...]"]  # JSON gives lists
 VERSION = 1  # an entry of another version is ignored (and written anew)
 
@@ -95,10 +96,8 @@ def load_checked(project: Project, path: Path, digest: str) -> Catalog:
 def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Mapping[Key, int] | None = None) -> None:
     """Remember that the bytes `data` of `path` hold `catalog`. `lines`: where each live entry starts in
     `data`, for a catalog whose messages carry the lines of another file (a merged one)."""
-    rows = [_row(m) for m in catalog.messages]
-    if lines is not None:
-        rows = [(*row[:_LINE], lines[m.key], *row[_LINE + 1:]) if not m.obsolete and m.key in lines else row
-                for row, m in zip(rows, catalog.messages, strict=True)]
+    at = lines or {}
+    rows = [_row_but_line(m) + (at[m.key],) if not m.obsolete and m.key in at else _row(m) for m in catalog.messages]
     payload = {
         "version": VERSION,
         "digest": fsio.digest(data),
