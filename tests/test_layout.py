@@ -5,6 +5,7 @@ module name appears twice, and each sub-package says what it holds."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -156,3 +157,28 @@ def test_tests_use_the_package_through_public_names():
                 parent_calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and node in n.args
                                 and getattr(n.func, "attr", "") == "setattr"]
                 assert not parent_calls, f"{path.name}:{node.lineno}: setattr of private {node.value}"
+
+
+def layout_blocks() -> dict[str, str]:
+    """README's Layout drawing, cut per entry: "copydeck/" -> the text of its lines."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Layout", 1)[1].split("\n## ", 1)[0]
+    blocks: dict[str, str] = {}
+    entry = ""
+    for line in section.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):  # an entry under pipeline/
+            entry = line.split()[0]
+        if entry:
+            blocks[entry] = blocks.get(entry, "") + line + "\n"
+    return blocks
+
+
+def test_readme_layout_names_every_module_under_its_folder():
+    blocks = layout_blocks()
+    basics = next(text for entry, text in blocks.items() if entry.endswith(".py"))
+    for name, path in modules():
+        if path.name == "__init__.py":
+            continue
+        folder = path.parent.relative_to(PACKAGE).as_posix()
+        text = basics if folder == "." else blocks.get(f"{folder}/", "")
+        assert re.search(rf"\b{path.stem}\b", text), f"README's Layout does not name {name} under {folder}/"
