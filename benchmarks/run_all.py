@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = [["mt_throughput.py", "50"], ["scale.py"], ["memory.py"], ["deck_parse.py"], ["serve.py"]]
+BENCHMARKS = [["mt_throughput.py", "50"], ["scale.py"], ["floor.py"], ["memory.py"], ["deck_parse.py"], ["serve.py"]]
 
 
 def main() -> int:
