@@ -10,6 +10,7 @@ import subprocess
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import need, snakemake
@@ -21,7 +22,7 @@ from lxml import html
 from pipeline.catalogs.refresh import check_header, updated
 from pipeline.copydeck.parse import parse_page
 from pipeline.drafts.mtcache import Cache
-from pipeline.errors import CatalogError, SourceError
+from pipeline.errors import CatalogError, PipelineError, SourceError
 from pipeline.locales import SiteLocale
 from pipeline.po.pofile import escape, read_po, write_po
 from pipeline.site.audit import check_site
@@ -277,6 +278,42 @@ def test_the_mt_cache_stays_consistent_under_concurrent_writers(tmp_path):
     cache = Cache(Path(path), "apertium", "eng-spa=1", "en_GB", "es")
     found = cache.lookup(f"text {i}" for i in range(500))
     assert len(found) == 500 and all(found[f"text {i}"] == f"texto {i}" for i in range(500))
+
+
+def _opener(path: str, start: Any, results: Any) -> None:
+    start.wait()  # every process opens the new file at the same moment
+    try:
+        cache = Cache(Path(path), "apertium", "eng-spa=1", "en_GB", "es")
+        cache.store({path: "ok"})
+        cache.close()
+        results.put("ok")
+    except Exception as err:  # the test reports what the job would have died of
+        results.put(repr(err))
+
+
+def test_a_new_mt_cache_opened_by_jobs_at_the_same_moment_opens_for_each(tmp_path):
+    """The update jobs of a first run open the new cache together; turning WAL on raced ("database is
+    locked" at once, without SQLite's busy timeout) in 8 of 40 such trials and killed a job."""
+    from multiprocessing import Barrier, Process, Queue
+
+    for trial in range(25):
+        path = str(tmp_path / f"mt-{trial}.sqlite")
+        start, results = Barrier(4), Queue()
+        workers = [Process(target=_opener, args=(path, start, results)) for _ in range(4)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join()
+        assert [results.get() for _ in workers] == ["ok"] * 4, f"trial {trial}"
+
+
+def test_a_file_that_is_not_an_mt_cache_is_a_clear_error(tmp_path):
+    path = tmp_path / "mt.sqlite"
+    path.write_text("a note someone saved here\n" * 100)
+    with pytest.raises(PipelineError) as raised:
+        Cache(path, "apertium", "eng-spa=1", "en_GB", "es")
+    assert str(path) in str(raised.value.problem) and "machine-translation cache cannot be opened" in str(
+        raised.value.problem)
 
 
 @pytest.mark.built

@@ -8,8 +8,11 @@ mode lets parallel Snakemake jobs read while one writes, and a busy timeout queu
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from pipeline.errors import PipelineError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translation (
@@ -20,13 +23,44 @@ CREATE TABLE IF NOT EXISTS translation (
 """
 
 
+TIMEOUT = 60.0  # seconds a job waits for another one's write before it fails
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to the cache in WAL mode.
+
+    Turning WAL on needs the file to itself, and SQLite answers "database is locked" at once, without
+    its busy timeout, when another process opens a new cache at the same moment: the update jobs of a
+    first run do (4 processes opening a new file together failed in 8 of 40 trials). WAL mode is kept
+    in the file, so only its first openers race; they try again until one has switched it."""
+    db = sqlite3.connect(path, timeout=TIMEOUT, isolation_level=None)
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal" \
+                    or db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                return db
+            failure = sqlite3.OperationalError("it does not switch to WAL mode")
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err):
+                db.close()
+                raise
+            failure = err
+        if time.monotonic() > deadline:
+            db.close()
+            raise failure
+        time.sleep(0.02)
+
+
 class Cache:
     def __init__(self, path: Path, provider: str, engine: str, source: str, target: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute(SCHEMA)
+        try:
+            self.db = _connect(path)
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(SCHEMA)
+        except sqlite3.Error as err:  # not a cache (another file at its path), or locked for a minute
+            raise PipelineError(f"the machine-translation cache cannot be opened: {err}", path) from None
         self.key = (provider, engine, source, target)
 
     def lookup(self, texts: Iterable[str]) -> dict[str, str]:
