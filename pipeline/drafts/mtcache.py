@@ -42,7 +42,7 @@ def _connect(path: Path) -> sqlite3.Connection:
                 return db
             failure = sqlite3.OperationalError("it does not switch to WAL mode")
         except sqlite3.OperationalError as err:
-            if "locked" not in str(err):
+            if err.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 db.close()
                 raise
             failure = err
