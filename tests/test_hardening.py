@@ -21,7 +21,7 @@ from lxml import html
 
 from pipeline.catalogs.refresh import check_header, updated
 from pipeline.copydeck.parse import parse_page
-from pipeline.drafts.mtcache import Cache
+from pipeline.drafts.mtcache import Cache, cached_results
 from pipeline.errors import CatalogError, PipelineError, SourceError
 from pipeline.locales import SiteLocale
 from pipeline.po.pofile import escape, read_po, write_po
@@ -308,12 +308,15 @@ def test_a_new_mt_cache_opened_by_jobs_at_the_same_moment_opens_for_each(tmp_pat
 
 
 def test_a_file_that_is_not_an_mt_cache_is_a_clear_error(tmp_path):
+    """Drafting opens the cache; the post-editing analysis reads it. Neither ends in a traceback."""
     path = tmp_path / "mt.sqlite"
     path.write_text("a note someone saved here\n" * 100)
-    with pytest.raises(PipelineError) as raised:
-        Cache(path, "apertium", "eng-spa=1", "en_GB", "es")
-    assert str(path) in str(raised.value.problem) and "machine-translation cache cannot be opened" in str(
-        raised.value.problem)
+    for use in (lambda: Cache(path, "apertium", "eng-spa=1", "en_GB", "es"),
+                lambda: cached_results(path, "en_GB", "es", ["Headache"])):
+        with pytest.raises(PipelineError) as raised:
+            use()
+        assert str(raised.value.problem) == f"{path}: error: the machine-translation cache cannot be opened:" \
+            " file is not a database"
 
 
 @pytest.mark.built

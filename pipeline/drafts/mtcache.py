@@ -60,7 +60,7 @@ class Cache:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(SCHEMA)
         except sqlite3.Error as err:  # not a cache (another file at its path), or locked for a minute
-            raise PipelineError(f"the machine-translation cache cannot be opened: {err}", path) from None
+            raise unusable(path, err) from None
         self.key = (provider, engine, source, target)
 
     def lookup(self, texts: Iterable[str]) -> dict[str, str]:
@@ -93,7 +93,7 @@ def cached_results(path: Path, source: str, target: str, texts: Iterable[str]) -
     if not path.is_file():
         return {}
     found: dict[str, dict[str, str]] = {}
-    db = sqlite3.connect(path, timeout=60)
+    db = sqlite3.connect(path, timeout=TIMEOUT)
     try:
         unique = list(dict.fromkeys(texts))
         for start in range(0, len(unique), 500):
@@ -102,6 +102,12 @@ def cached_results(path: Path, source: str, target: str, texts: Iterable[str]) -
                               f" AND text IN ({','.join('?' * len(chunk))})", (source, target, *chunk))
             for text, provider, result in rows:
                 found.setdefault(text, {})[provider] = result
+    except sqlite3.Error as err:
+        raise unusable(path, err) from None
     finally:
         db.close()
     return found
+
+
+def unusable(path: Path, err: sqlite3.Error) -> PipelineError:
+    return PipelineError(f"the machine-translation cache cannot be opened: {err}", path)
