@@ -27,9 +27,8 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_project  # noqa: E402
+from scale import ENV, LOCALES6, SNAKEMAKE  # noqa: E402  (the cold build exactly as scale.py runs it)
 
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-LOCALES6 = ["es", "fr", "de", "it", "pt_BR", "ar"]
 ROUNDS = 3
 # What each rule's job imports before it works (pipeline/cli.py imports one job module per command).
 IMPORTS = {"extract": "pipeline.jobs.extract", "update": "pipeline.jobs.update", "render": "pipeline.jobs.render",
@@ -63,7 +62,7 @@ def timed(command: list[str], cwd: Path, clean: Path | None = None) -> float:
         for name in ("out", ".snakemake", "output", "locales"):
             shutil.rmtree(clean / name, ignore_errors=True)
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
