@@ -7,10 +7,15 @@ Runs, in one invocation and alternating (median of 3 each):
   2. a workflow of the pipeline's shape (extract -> 2 update -> 2 render + site -> verdict -> all) whose
      jobs do nothing (`true`): Snakemake's start, DAG and scheduling of those jobs;
   3. the same shape whose jobs start Python and import what each job of the pipeline imports;
-  4. the real cold build of a generated project.
+  4. the real cold build of a generated project;
+  5.-7. a translator's save (one msgstr in one `.po`, as scale.py edits it): what reruns is one update
+     job, both render shards, the site job and the verdict; timed in the shapes of (2) and (3) (an input
+     of one update job touched) and in the real project.
 (3) is the least any Snakemake workflow of this shape can take with a Python job per rule; (4) minus
 (3) is the pipeline's own work. scale.py holds (4) against the Translate Toolkit chain: its ≥ 40×
 target needs (4) ≤ chain / 40, so (3) alone bounds what that ratio can reach on a given machine.
+Likewise (6) bounds the msgstr edit (scale.py's target: ≤ 1.2 s), and (7) minus (6) is the pipeline's
+own work for one save.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_project  # noqa: E402
-from scale import ENV, LOCALES6, SNAKEMAKE  # noqa: E402  (the cold build exactly as scale.py runs it)
+from scale import ENV, LOCALES6, SNAKEMAKE, save_draft  # noqa: E402  (the builds exactly as scale.py runs them)
 
 ROUNDS = 3
 # What each rule's job imports before it works (pipeline/cli.py imports one job module per command).
@@ -40,7 +45,7 @@ def shaped_workflow(folder: Path, job: Callable[[str], str]) -> Path:
     folder.mkdir(parents=True)
     rules = [
         ("extract", [], ["out/extract"]),
-        *((f"update_{g}", ["out/extract"], [f"out/update-{g}"]) for g in (0, 1)),
+        *((f"update_{g}", ["out/extract", f"in/catalogs-{g}"], [f"out/update-{g}"]) for g in (0, 1)),
         *((f"render_{s}", ["out/update-0", "out/update-1"], [f"out/render-{s}"]) for s in (0, 1)),
         ("site", ["out/update-0", "out/update-1"], ["out/site"]),
     ]
@@ -54,6 +59,9 @@ def shaped_workflow(folder: Path, job: Callable[[str], str]) -> Path:
         text.append(f"rule {name}:\n    input: {inputs!r}\n    output: {outputs!r}\n"
                     f"    shell: {command + ' && touch {output}'!r}\n")
     (folder / "Snakefile").write_text("\n".join(text), "utf-8")
+    (folder / "in").mkdir()
+    for group in (0, 1):  # what each update job reads (a translator's save touches one group's)
+        (folder / "in" / f"catalogs-{group}").write_text("", "utf-8")
     return folder
 
 
@@ -77,19 +85,30 @@ def main() -> int:
     imports = shaped_workflow(scratch / "imports", lambda rule: f"{python} -c 'import {IMPORTS[rule]}'")
     project = make_project(scratch / "p", pages, LOCALES6)
     # The source pages stay; a cold build is the project without output/, .snakemake/ and its catalogs.
-    runs: dict[str, list[float]] = {"version": [], "empty": [], "imports": [], "cold": []}
-    for _ in range(ROUNDS):
+    runs: dict[str, list[float]] = {key: [] for key in ("version", "empty", "imports", "cold", "edit-empty",
+                                                        "edit-imports", "edit")}
+    snakemake = [SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"]
+    po = project / "locales" / "fr" / "LC_MESSAGES" / "page-0007.po"  # fr is in update group 1 of LOCALES6
+    for round_ in range(ROUNDS):
         runs["version"].append(timed([SNAKEMAKE, "--version"], scratch))
         runs["empty"].append(timed([SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"], empty, empty))
         runs["imports"].append(timed([SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"], imports,
                                      imports))
         runs["cold"].append(timed([SNAKEMAKE, "all"], project, project))
+        for shape in ("empty", "imports"):  # after (2) and (3): their outputs are there
+            (scratch / shape / "in" / "catalogs-1").write_text(f"{round_}\n", "utf-8")
+            runs[f"edit-{shape}"].append(timed(snakemake, scratch / shape))
+        save_draft(po, "Headache", f"Mal de tête ({round_ + 1})")
+        runs["edit"].append(timed([SNAKEMAKE, "all"], project))
     shutil.rmtree(scratch, ignore_errors=True)
     rows = [
         ("`snakemake --version` (Snakemake's start)", "version"),
         ("the pipeline's job graph, jobs `true`", "empty"),
         ("the same graph, each job Python importing its job module", "imports"),
         (f"cold `snakemake all`, {pages} pages × {len(LOCALES6)} locales, empty catalogs", "cold"),
+        ("a save: one update job's input touched, then the graph of jobs `true`", "edit-empty"),
+        ("the same, each job Python importing its job module", "edit-imports"),
+        ("one msgstr edited in one `.po`, then `snakemake all`", "edit"),
     ]
     print(f"machine: {sys.version.split()[0]}; medians of {ROUNDS} alternating runs")
     print("| what | median | runs |")
@@ -100,6 +119,9 @@ def main() -> int:
     print(f"\nThe floor (jobs that only import) is {floor / cold:.0%} of the cold build; the pipeline's own work"
           f" {cold - floor:.2f} s. A ≥ 40× target against a chain of C s needs the cold build ≤ C/40: with this"
           f" floor alone, C ≥ {40 * floor:.0f} s.")
+    floor, edit = median(runs["edit-imports"]), median(runs["edit"])
+    print(f"A save: the floor is {floor:.2f} s ({floor / edit:.0%} of the real run); the pipeline's own work"
+          f" {edit - floor:.2f} s.")
     return 0
 
 

@@ -181,7 +181,7 @@ def _plain_html(path: Path) -> str:
            + "\n".join(body) + "\n</body></html>\n"
 
 
-def _save_draft(po: Path, msgid: str, msgstr: str) -> None:
+def save_draft(po: Path, msgid: str, msgstr: str) -> None:
     """What an editor does: set one entry's msgstr (as a fuzzy draft) and save the file."""
     from dataclasses import replace
 
@@ -250,7 +250,7 @@ def empty_catalog_rows(root: Path, scratch: Path) -> list[Row]:
     runs, only = [], True
     for i in range(REPEATS):
         before = stamps(root)
-        _save_draft(po, "Headache", f"Mal de tête ({i + 1})")
+        save_draft(po, "Headache", f"Mal de tête ({i + 1})")
         runs.append(snakemake(root))
         touched = changed(before, stamps(root))
         only = only and all(("page-0007" in p or "-infusion-7/" in p) and "/fr/" in f"/{p}" for p in touched)

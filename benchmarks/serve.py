@@ -28,7 +28,7 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_project  # noqa: E402
-from scale import ENV, LOCALES8, _save_draft, snakemake  # noqa: E402
+from scale import ENV, LOCALES8, save_draft, snakemake  # noqa: E402
 
 SHOW_JOBS = "--jobs" in sys.argv  # print the server's lines that time each job
 
@@ -104,7 +104,7 @@ def measure(root: Path, stream: Stream) -> list[tuple[str, list[float], float]]:
         seen = len(stream.events)
         text = f"Mal de tête ({i + 1})"
         start = time.perf_counter()
-        _save_draft(po, "Headache", text)
+        save_draft(po, "Headache", text)
         times.append(stream.wait("/preview/fr/iv-clonidine-infusion-7/", seen) - start)
         assert text in preview.read_text("utf-8"), "event sent before the preview was rewritten"
         time.sleep(0.4)  # let the look at the build's own writes pass
