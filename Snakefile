@@ -45,6 +45,7 @@ CLI = f"{shlex.quote(sys.executable)} -m pipeline"
 PACKAGE = package_digest()
 CODE_AND_CONFIG = code_and_config_digest(PROJECT)
 GROUPS = {n: [loc.gettext for loc in group] for n, group in enumerate(SETTINGS.locale_groups())}
+EXTRACT_WORKERS = min(4, os.cpu_count() or 1)  # more gain little: a page takes milliseconds
 SHARDS = list(range(SETTINGS.render_shards))  # every shard, even one with no page left: it removes their files
 # The run lock, leftovers, compiled code and stale jobs: once, as Snakemake builds the DAG of a run
 # that executes (not a dry run, --summary, --dag, …), before it looks at any manifest.
@@ -107,10 +108,13 @@ rule extract:
         cli=CLI,
         package=PACKAGE,
         code_and_config=CODE_AND_CONFIG,
+    # Every other job waits for it: it forks a worker per core when many pages changed (a cold build).
+    # Snakemake gives it at most --cores; a cluster job asks for EXTRACT_WORKERS CPUs.
+    threads: EXTRACT_WORKERS
     conda:
         ENV
     shell:
-        "{params.cli} --log {log} extract"
+        "{params.cli} --log {log} extract --workers {threads}"
 
 
 rule update:

@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: current)")
     parser.add_argument("--log", type=Path, help="also write messages to this file")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("extract", help="source pages -> locales/templates/LC_MESSAGES/*.pot")
+    extract = commands.add_parser("extract", help="source pages -> locales/templates/LC_MESSAGES/*.pot")
+    extract.add_argument("--workers", type=int, default=1, help="processes for many pages (Snakemake: the run's cores)")
     update = commands.add_parser("update", help="merge templates into catalogs: one locale, or a group of them")
     which = update.add_mutually_exclusive_group(required=True)
     which.add_argument("--locale")
@@ -151,7 +152,7 @@ def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> 
     if args.command == "extract":
         from pipeline.jobs.extract import run_extract
 
-        run_extract(project, settings)
+        run_extract(project, settings, max(1, args.workers))
     elif args.command == "update":
         from pipeline.jobs.update import run_update, run_update_group
 

@@ -49,6 +49,10 @@ class PipelineError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple[type[PipelineError], tuple[str, str | None, int | None]]:
+        """Pickled whole (a worker process raises it to its job: jobs/extract.py)."""
+        return type(self), (self.message, self.path, self.line)
+
     @property
     def problem(self) -> Problem:
         return Problem(self.path, self.line, "error", self.message)

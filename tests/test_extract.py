@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from conftest import FIXTURES, SEED, msgcat, msgfmt_check
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, SEED, msgcat, msgfmt_check, new_project, snakemake_env
 
 from pipeline.catalogs.refresh import updated
 from pipeline.catalogs.template import same_but_date, template_for
 from pipeline.config import settings_from_dict
 from pipeline.copydeck.parse import parse_page, read_page
+from pipeline.jobs.extract import PARALLEL_MIN
 from pipeline.locales import SiteLocale
 from pipeline.po.pofile import write_po
 
@@ -96,3 +101,58 @@ def test_only_the_creation_date_changing_is_no_change():
     page = read_page(SEED, "source/iv-ketamine-infusion.txt")
     assert same_but_date(template_for(page, SETTINGS, "2026-01-01 00:00+0000"),
                          template_for(page, SETTINGS, "2027-05-05 10:00+0000"))
+
+
+def _pages(project: Path, count: int) -> None:
+    """`count` copies of the seed page, each its own slug; one with an error (no slug), one whose
+    heading is a guess (a notice in the log)."""
+    seed = SEED.read_text("utf-8")
+    for i in range(count):
+        text = seed.replace("URL Slug: iv-ketamine-infusion", f"URL Slug: page-{i}").replace("(ref", f"(ref {i}")
+        if i == 3:
+            text = text.replace(f"URL Slug: page-{i}\n", "")
+        if i == 5:
+            text = text.replace("Overview\n", "What Is an IV Vitamin c Infusion\n", 1)
+        (project / "source" / f"page-{i:02}.txt").write_text(text, "utf-8")
+
+
+def _extracted(project: Path, workers: int) -> tuple[dict[str, bytes], list[str]]:
+    log = project / "extract.log"
+    subprocess.run([sys.executable, "-m", "pipeline", "--root", str(project), "--log", str(log), "extract",
+                    "--workers", str(workers)], env=snakemake_env(), capture_output=True, check=False)
+    files = {p.relative_to(project).as_posix(): p.read_bytes()
+             for folder in ("locales", "output/.state/parsed") for p in (project / folder).rglob("*") if p.is_file()}
+    files["extract.json"] = (project / "output" / ".state" / "extract.json").read_bytes()
+    return files, log.read_text("utf-8").splitlines()
+
+
+def test_many_pages_made_by_worker_processes_are_the_bytes_one_process_makes(tmp_path):
+    """A cold build forks workers for the templates (more pages than PARALLEL_MIN): the templates, the
+    parsed cache, the manifest (errors included) and the log are those of one process, in page order."""
+    made = {}
+    for workers in (1, 2):
+        project = new_project(tmp_path / f"w{workers}")
+        _pages(project, PARALLEL_MIN + 6)
+        made[workers] = _extracted(project, workers)
+    files, log = made[2]
+    assert files == made[1][0] and log == made[1][1]
+    pots = {name.rsplit("/", 1)[-1] for name in files if name.endswith(".pot")}  # the seed's and site.pot too
+    assert len(pots) == PARALLEL_MIN + 7 and "page-03.pot" not in pots
+    assert any("page-03.txt" in line and "error" in line for line in log)
+    assert any("page-05.txt" in line and "read as a heading" in line for line in log)
+
+
+def test_a_file_a_worker_cannot_write_fails_the_job_naming_it(tmp_path):
+    """An error writing in a worker reaches the job whole (path and message), as in one process."""
+    project = new_project(tmp_path / "p")
+    _pages(project, PARALLEL_MIN + 6)
+    blocked = project / "output" / ".state" / "parsed" / "locales" / "templates" / "LC_MESSAGES" / "page-07.pot.json"
+    blocked.mkdir(parents=True)  # a folder where the template's parsed copy goes: written after the template
+    said = []
+    for workers in (1, 2):
+        result = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(project), "extract", "--workers",
+                                 str(workers)], env=snakemake_env(), capture_output=True, text=True, check=False)
+        assert result.returncode == 1
+        said.append(result.stderr)
+    lines = said[0].splitlines()  # page-03's error and page-05's notice (read before), then the write's
+    assert said[0] == said[1] and len(lines) == 3 and lines[-1].startswith(f"{blocked}: error: "), said

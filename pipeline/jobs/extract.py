@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import replace
 
 from pipeline import fsio
@@ -20,8 +22,9 @@ from pipeline.po.pofile import write_po
 from pipeline.site import interface
 
 
-def run_extract(project: Project, settings: Settings) -> None:
-    """Write the template of every source page whose bytes (or the code, or the configuration) changed.
+def run_extract(project: Project, settings: Settings, workers: int = 1) -> None:
+    """Write the template of every source page whose bytes (or the code, or the configuration) changed,
+    in `workers` processes when there are many (see `_made`).
 
     A page whose source has an error has no version online until it is fixed (what is online is a
     function of today's files; the run fails, so a deploy gated on it keeps the last good site);
@@ -34,8 +37,8 @@ def run_extract(project: Project, settings: Settings) -> None:
     names = project.pages()
     record.listed(project.source_dir, "*.txt", [f"{name}.txt" for name in names])
     pages: dict[str, SourcePage] = {}
-    progress = Progress("extract", len(names), "pages", "reading")
-    for name in progress.each(names):
+    todo: list[Work] = []  # pages to read and write a template for (the rest are as they were)
+    for name in names:
         if name == interface.NAME:  # recorded under its file's name: `name` is the interface's entry
             pages[f"{name}.txt"] = _failed(SourcePage(), Problem(
                 project.relative(project.source(name)), None, "error", f"the name {name!r} is the site's interface"
@@ -60,19 +63,17 @@ def run_extract(project: Project, settings: Settings) -> None:
             pages[name] = prev
             record.wrote(project.template(name))
             continue
-        try:
-            deck = parse_deck(data, project.relative(project.source(name)), name)
-        except PipelineError as err:
-            pages[name] = _failed(entry, err.problem)
-            continue
-        for notice in deck.notices:  # guessed readings: printed when the page is read, never fatal
+        pages[name] = entry  # its place in the manifest's order; made below
+        todo.append((name, data, pot_now, entry))
+    progress = Progress("extract", len(todo), "pages", "reading")
+    for (name, *_), (made, notices) in zip(todo, progress.each(_made(project, settings, todo, workers)), strict=True):
+        for notice in notices:  # guessed readings: printed when the page is read, never fatal
             log.warning("%s", notice)
-        page = deck.page
-        pot_now, created = _write_template(project, name, template_for(page, settings, creation_date()), pot_now)
-        record.wrote(project.template(name))
-        pages[name] = replace(entry, template_digest=fsio.digest(pot_now)[:24], slug=page.slug.text,
-                              slug_line=page.slug.line, crumbs=tuple(item.text for item in page.breadcrumb),
-                              title=page.title.text, description=page.meta_description.text, lastmod=created)
+        if made.error is not None:
+            log_problem(made.error)
+        else:
+            record.wrote(project.template(name))
+        pages[name] = made
     pages[interface.NAME] = _interface(project, settings, old.get(interface.NAME), current, record)
     _check_source_slugs(project, pages)
     for stale in sorted(set(old) - set(pages) - {interface.NAME}):
@@ -82,6 +83,73 @@ def run_extract(project: Project, settings: Settings) -> None:
     save(project.extract_manifest, ExtractManifest(pages))
     record.save(project.ledger("extract"))
     progress.finish(f"{len(names):,} pages read, {failed:,} with a problem")
+
+
+Work = tuple[str, bytes, bytes | None, SourcePage]  # a page's name, source bytes, template bytes and entry
+Made = tuple[SourcePage, tuple[Problem, ...]]  # its entry in the manifest, and the notices of its reading
+PARALLEL_MIN = 24  # pages to make before a job starts worker processes (forking two costs ~10 ms)
+
+
+def _made(project: Project, settings: Settings, todo: list[Work], workers: int) -> Iterator[Made]:
+    """Each page of `todo` made (`_make`), in order. The job is alone in its step of a build (every other
+    job needs its templates), so with many pages it forks `workers` processes: Snakemake gives it the
+    run's cores (the Snakefile's `threads`). A worker dies with the job (see `_worker`); the pages are
+    made again in this process if a worker dies alone (the same bytes: the writes are atomic)."""
+    created = creation_date()  # one date for the whole run, whichever process makes a page
+    if workers < 2 or len(todo) < PARALLEL_MIN:
+        yield from (_make(project, settings, created, work) for work in todo)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = max(1, len(todo) // (workers * 8))  # few round trips, and the workers finish together
+    done = 0
+    try:  # fork: the workers inherit the project and settings (nothing but each page is pickled)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker,
+                                 initargs=(project, settings, created)) as pool:
+            for made in pool.map(_make_here, todo, chunksize=chunks):  # in order; a page's error raised at it
+                yield made
+                done += 1
+    except BrokenProcessPool:
+        log.warning("extract: a worker process died; making the other pages in one process")
+        yield from (_make(project, settings, created, work) for work in todo[done:])
+
+
+_job: tuple[Project, Settings, str] | None = None  # a worker's project, settings and creation date
+
+
+def _worker(project: Project, settings: Settings, created: str) -> None:
+    """A worker's start: what `_make_here` needs, and death with the job that forked it (Linux's
+    PR_SET_PDEATHSIG), so no worker writes a template after its job was killed."""
+    global _job
+    _job = (project, settings, created)
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+
+
+def _make_here(work: Work) -> Made:
+    assert _job is not None, "run in a worker started by _worker"
+    return _make(*_job, work)
+
+
+def _make(project: Project, settings: Settings, created: str, work: Work) -> Made:
+    """A page's template written from its source (unless only its date would change), and its entry in
+    the manifest with the reading's notices; a page that cannot be read has its error in its entry.
+    An error writing the template fails the job (raised; from a worker too, see PipelineError)."""
+    name, data, pot_now, entry = work
+    try:
+        deck = parse_deck(data, project.relative(project.source(name)), name)
+    except PipelineError as err:
+        return replace(entry, error=err.problem), ()
+    page = deck.page
+    pot_now, lastmod = _write_template(project, name, template_for(page, settings, created), pot_now)
+    return replace(entry, template_digest=fsio.digest(pot_now)[:24], slug=page.slug.text, slug_line=page.slug.line,
+                   crumbs=tuple(item.text for item in page.breadcrumb), title=page.title.text,
+                   description=page.meta_description.text, lastmod=lastmod), deck.notices
 
 
 def _remove_old_templates(project: Project) -> None:
