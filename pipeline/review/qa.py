@@ -140,9 +140,6 @@ class Checker:
         # checker (one per locale and job): `learned` holds what it found in each entry, by entry_digest.
         self.learned: dict[str, Issues] = {}
         self.recalled: dict[str, Issues] = {}  # see remember
-        # ... and by the texts themselves, which name an entry as entry_digest does (a tuple is compared
-        # whole): a repeated entry costs a dict lookup, and the digest is made once per distinct entry.
-        self.seen: dict[tuple[str | None, str, str, str | None, tuple[str, ...], tuple[str, ...]], Issues] = {}
 
     def remember(self, recalled: dict[str, Issues]) -> None:
         """Take the issues of entries checked in earlier runs by a checker with this one's inputs (by
@@ -152,14 +149,13 @@ class Checker:
 
     def _issues(self, msgctxt: str | None, msgid: str, msgstr: str, msgid_plural: str | None,
                 msgstr_plural: tuple[str, ...], comments: tuple[str, ...]) -> Issues:
-        texts = (msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
-        issues = self.seen.get(texts)
+        key = entry_digest(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
+        issues = self.learned.get(key)
         if issues is None:
-            key = entry_digest(*texts)
             issues = self.recalled.get(key)
             if issues is None:
-                issues = self._check(*texts)
-            self.learned[key] = self.seen[texts] = issues
+                issues = self._check(msgctxt, msgid, msgstr, msgid_plural, msgstr_plural, comments)
+            self.learned[key] = issues
         return issues
 
     @cached_property
