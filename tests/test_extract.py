@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import FIXTURES, SEED, msgcat, msgfmt_check, new_project, snakemake_env
@@ -156,3 +159,28 @@ def test_a_file_a_worker_cannot_write_fails_the_job_naming_it(tmp_path):
         said.append(result.stderr)
     lines = said[0].splitlines()  # page-03's error and page-05's notice (read before), then the write's
     assert said[0] == said[1] and len(lines) == 3 and lines[-1].startswith(f"{blocked}: error: "), said
+
+
+def test_workers_die_with_their_job(tmp_path):
+    """kill -9 of an extract job ends its worker processes at once (a worker left alone finishes its
+    chunk of pages, then waits forever on the dead job's queue), and no file is written after it."""
+    project = new_project(tmp_path / "p")
+    _pages(project, 600)
+    job = subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(project), "extract", "--workers", "2"],
+                           env=snakemake_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    templates = project / "locales" / "templates" / "LC_MESSAGES"
+    deadline = time.monotonic() + 60
+    while len(list(templates.glob("page-*.pot"))) < 50:  # the workers are writing
+        assert job.poll() is None and time.monotonic() < deadline, "the job ended before it could be killed"
+        time.sleep(0.01)
+    workers = [int(pid) for pid in Path(f"/proc/{job.pid}/task/{job.pid}/children").read_text().split()]
+    job.kill()
+    killed = time.time()
+    job.wait()
+    time.sleep(1.0)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+             and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    for pid in alive:  # not to leave them behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    late = [p.name for p in templates.iterdir() if p.stat().st_mtime > killed + 0.05]
+    assert len(workers) == 2 and not alive and not late, (workers, alive, late)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -107,7 +108,7 @@ def _made(project: Project, settings: Settings, todo: list[Work], workers: int) 
     done = 0
     try:  # fork: the workers inherit the project and settings (nothing but each page is pickled)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker,
-                                 initargs=(project, settings, created)) as pool:
+                                 initargs=(project, settings, created, os.getpid())) as pool:
             for made in pool.map(_make_here, todo, chunksize=chunks):  # in order; a page's error raised at it
                 yield made
                 done += 1
@@ -119,8 +120,8 @@ def _made(project: Project, settings: Settings, todo: list[Work], workers: int) 
 _job: tuple[Project, Settings, str] | None = None  # a worker's project, settings and creation date
 
 
-def _worker(project: Project, settings: Settings, created: str) -> None:
-    """A worker's start: what `_make_here` needs, and death with the job that forked it (Linux's
+def _worker(project: Project, settings: Settings, created: str, job: int) -> None:
+    """A worker's start: what `_make_here` needs, and death with the job `job` that forked it (Linux's
     PR_SET_PDEATHSIG), so no worker writes a template after its job was killed."""
     global _job
     _job = (project, settings, created)
@@ -129,6 +130,8 @@ def _worker(project: Project, settings: Settings, created: str) -> None:
 
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    if os.getppid() != job:  # the job died before the line above: nobody waits for this worker
+        os._exit(1)
 
 
 def _make_here(work: Work) -> Made:
