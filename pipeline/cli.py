@@ -1,6 +1,6 @@
 """Command-line interface: the commands the Snakefile's rules run, and the checks people run.
 
-    clinic-l10n extract                  source pages -> templates
+    clinic-l10n extract [--workers N]    source pages -> templates (N processes when many pages changed)
     clinic-l10n update --group N         templates -> merged, pre-filled catalogs for a group of locales
     clinic-l10n update --locale es       the same for one locale
     clinic-l10n render --shard N         published pages of one shard
