@@ -122,7 +122,7 @@ def test_kill_9_at_random_moments_leaves_whole_files_and_a_rerun_completes(proje
     clean = tmp_path / "clean"
     shutil.copytree(project, clean)
     snakemake(clean, "all")
-    expected = {p.relative_to(clean): p.read_bytes() for p in (clean / "locales").rglob("*.po")}
+    expected = {p.relative_to(clean): p.read_bytes() for p in (clean / "locales").rglob("*.po*")}  # and .pot
     rng = random.Random(7)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     for _ in range(8):
@@ -131,10 +131,10 @@ def test_kill_9_at_random_moments_leaves_whole_files_and_a_rerun_completes(proje
         time.sleep(rng.uniform(0.3, 3.0))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        for path in (project / "locales").rglob("*.po"):
+        for path in (project / "locales").rglob("*.po*"):
             assert path.read_bytes() == expected[path.relative_to(project)], path  # never a partial file
     snakemake(project, "all")
-    found = {p.relative_to(project): p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    found = {p.relative_to(project): p.read_bytes() for p in (project / "locales").rglob("*.po*")}
     assert found == expected
     leftovers = [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts]
     assert leftovers == []

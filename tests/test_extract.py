@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from conftest import FIXTURES, SEED, msgcat, msgfmt_check, new_project, snakemake_env
+from conftest import FIXTURES, SEED, msgcat, msgfmt_check, need, new_project, snakemake, snakemake_env
 
 from pipeline.catalogs.refresh import updated
 from pipeline.catalogs.template import same_but_date, template_for
@@ -184,3 +185,35 @@ def test_workers_die_with_their_job(tmp_path):
         os.kill(pid, signal.SIGKILL)
     late = [p.name for p in templates.iterdir() if p.stat().st_mtime > killed + 0.05]
     assert len(workers) == 2 and not alive and not late, (workers, alive, late)
+
+
+def test_a_build_killed_while_workers_write_templates_reruns_to_a_cold_builds_bytes(tmp_path):
+    """`snakemake all` killed (the whole process group) while extract's workers write: every template is
+    whole, and the next run gives the bytes of a build that was never killed."""
+    project = new_project(tmp_path / "p")
+    _pages(project, 3 * PARALLEL_MIN)
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean)
+    snakemake(clean, "all", check=False)  # page-03 has an error: the run fails, and says so
+    templates = project / "locales" / "templates" / "LC_MESSAGES"
+    run = subprocess.Popen([need("snakemake"), "all"], cwd=project, env=snakemake_env(), start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(list(templates.glob("page-*.pot"))) < 10:
+        assert run.poll() is None and time.monotonic() < deadline, "the run ended before it could be killed"
+        time.sleep(0.005)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    made = sorted(templates.glob("*.pot"))
+    assert 10 <= len(made) < 3 * PARALLEL_MIN
+    for pot in made:  # whole files only (the temporary files are swept by the next run)
+        assert pot.read_bytes() == (clean / pot.relative_to(project)).read_bytes(), pot
+    snakemake(project, "all", check=False)
+    assert _built(project) == _built(clean)
+    assert [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts] == []
+
+
+def _built(root: Path) -> dict[str, bytes]:
+    """The catalogs, templates, pages and previews of a project."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for folder in ("locales", "output/site", "output/preview")
+            for p in (root / folder).rglob("*") if p.is_file()}
