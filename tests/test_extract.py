@@ -120,10 +120,14 @@ def _pages(project: Path, count: int) -> None:
         (project / "source" / f"page-{i:02}.txt").write_text(text, "utf-8")
 
 
+def _extract(project: Path, workers: int, *options: str) -> list[str]:
+    """The command of the extract job, as the Snakefile runs it, with `workers` processes."""
+    return [sys.executable, "-m", "pipeline", "--root", str(project), *options, "extract", "--workers", str(workers)]
+
+
 def _extracted(project: Path, workers: int) -> tuple[dict[str, bytes], list[str]]:
     log = project / "extract.log"
-    subprocess.run([sys.executable, "-m", "pipeline", "--root", str(project), "--log", str(log), "extract",
-                    "--workers", str(workers)], env=snakemake_env(), capture_output=True, check=False)
+    subprocess.run(_extract(project, workers, "--log", str(log)), env=snakemake_env(), capture_output=True, check=False)
     files = {p.relative_to(project).as_posix(): p.read_bytes()
              for folder in ("locales", "output/.state/parsed") for p in (project / folder).rglob("*") if p.is_file()}
     files["extract.json"] = (project / "output" / ".state" / "extract.json").read_bytes()
@@ -154,8 +158,8 @@ def test_a_file_a_worker_cannot_write_fails_the_job_naming_it(tmp_path):
     blocked.mkdir(parents=True)  # a folder where the template's parsed copy goes: written after the template
     said = []
     for workers in (1, 2):
-        result = subprocess.run([sys.executable, "-m", "pipeline", "--root", str(project), "extract", "--workers",
-                                 str(workers)], env=snakemake_env(), capture_output=True, text=True, check=False)
+        result = subprocess.run(_extract(project, workers), env=snakemake_env(), capture_output=True, text=True,
+                                check=False)
         assert result.returncode == 1
         said.append(result.stderr)
     lines = said[0].splitlines()  # page-03's error and page-05's notice (read before), then the write's
@@ -167,8 +171,8 @@ def test_workers_die_with_their_job(tmp_path):
     chunk of pages, then waits forever on the dead job's queue), and no file is written after it."""
     project = new_project(tmp_path / "p")
     _pages(project, 600)
-    job = subprocess.Popen([sys.executable, "-m", "pipeline", "--root", str(project), "extract", "--workers", "2"],
-                           env=snakemake_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    job = subprocess.Popen(_extract(project, 2), env=snakemake_env(), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
     templates = project / "locales" / "templates" / "LC_MESSAGES"
     deadline = time.monotonic() + 60
     while len(list(templates.glob("page-*.pot"))) < 50:  # the workers are writing
