@@ -109,7 +109,7 @@ rule extract:
         package=PACKAGE,
         code_and_config=CODE_AND_CONFIG,
     # Every other job waits for it: it forks a worker per core when many pages changed (a cold build).
-    # Snakemake gives it at most --cores; a cluster job asks for EXTRACT_WORKERS CPUs.
+    # Snakemake gives it at most --cores; profiles/slurm gives it 2, with 2 CPUs (set-threads, set-resources).
     threads: EXTRACT_WORKERS
     conda:
         ENV
