@@ -87,13 +87,12 @@ def main() -> int:
     # The source pages stay; a cold build is the project without output/, .snakemake/ and its catalogs.
     runs: dict[str, list[float]] = {key: [] for key in ("version", "empty", "imports", "cold", "edit-empty",
                                                         "edit-imports", "edit")}
-    snakemake = [SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"]
+    snakemake = [SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"]  # the shaped workflows' runs
     po = project / "locales" / "fr" / "LC_MESSAGES" / "page-0007.po"  # fr is in update group 1 of LOCALES6
     for round_ in range(ROUNDS):
         runs["version"].append(timed([SNAKEMAKE, "--version"], scratch))
-        runs["empty"].append(timed([SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"], empty, empty))
-        runs["imports"].append(timed([SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"], imports,
-                                     imports))
+        runs["empty"].append(timed(snakemake, empty, empty))
+        runs["imports"].append(timed(snakemake, imports, imports))
         runs["cold"].append(timed([SNAKEMAKE, "all"], project, project))
         for shape in ("empty", "imports"):  # after (2) and (3): their outputs are there
             (scratch / shape / "in" / "catalogs-1").write_text(f"{round_}\n", "utf-8")
