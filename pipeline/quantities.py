@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
+
+from pipeline.values import immutable
 
 # Canonical unit -> its spellings in the source and the target locales. Symbol units travel with
 # their number inside a machine-translation mask; word units (time) are the engine's to translate.
@@ -110,7 +111,7 @@ def _quantity_pattern() -> re.Pattern[str]:
 _FIGURE = re.compile(rf"[\d{''.join(FRACTIONS)}]")  # what every number and phone number holds
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Quantity:
     raw: str  # the figure as written: '4,500'
     value: float | None  # read with the locale's symbols; None when it is not a number there

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.values import immutable
+
 if TYPE_CHECKING:
     from pipeline.locales import SiteLocale
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Text:
     """One line of the copy deck: its text and 1-based line number in the source file."""
 
@@ -17,18 +19,18 @@ class Text:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Paragraph:
     text: Text
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class BulletList:
     items: tuple[Text, ...]
     intro: Text | None = None  # the paragraph ending in ':' that introduces the list
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class OrderedList:
     """Numbered steps (`1.` or `1)` in the copy deck); the numbers are the list's, not the text's."""
 
@@ -39,7 +41,7 @@ class OrderedList:
 Block = Paragraph | BulletList | OrderedList
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Section:
     heading: Text | None  # None: the blocks between the breadcrumb and the first heading
     blocks: tuple[Block, ...]
@@ -62,7 +64,7 @@ class Anchor:
 ANCHOR_KINDS = ("tel", "mailto", "url")
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Page:
     name: str  # the source file's stem
     source: str  # the source file as messages name it: source/<name>.txt
@@ -89,7 +91,7 @@ URL_SLUG = "URL slug"
 BREADCRUMB = "breadcrumb"
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Segment:
     """One translatable unit. Its identity (`key`) is its text plus a context for some roles."""
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from pipeline.values import immutable
+
 Key = tuple[str | None, str]
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Message:
     msgid: str
     msgstr: str = ""

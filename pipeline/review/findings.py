@@ -3,12 +3,11 @@ records them in its manifest, the status report, the previews and the run's outc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pipeline.errors import Problem
+from pipeline.values import immutable
 
 
-@dataclass(frozen=True, slots=True)
+@immutable
 class Finding:
     check: str
     message: str
