@@ -126,6 +126,16 @@ class Project:
         return self.output / ".state"
 
     @property
+    def parsed_cache(self) -> Path:
+        """Parsed catalogs, at each catalog's project-relative path (pipeline/catalogs/catalogcache.py)."""
+        return self.state / "parsed-2"
+
+    @property
+    def old_parsed_cache(self) -> Path:
+        """Where earlier versions kept parsed catalogs, as JSON: the next run removes it."""
+        return self.state / "parsed"
+
+    @property
     def problems(self) -> Path:
         """The errors that stand (empty: none): the run fails while it holds one."""
         return self.state / "problems.txt"

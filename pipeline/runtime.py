@@ -203,6 +203,7 @@ class Housekeeping:
         else:
             sweep_after_killed_jobs(project)  # a job killed alone (OOM) in an earlier run left its temporaries
         compile_code()
+        shutil.rmtree(project.old_parsed_cache, ignore_errors=True)  # an earlier version's cache (one stat when gone)
         record_checked(project.config_checked, self.settings)
         use_facts(project.locale_facts, self.settings.all_locales)
         for warning in unowned_folders(project.locale_folders(), self.settings.locales):

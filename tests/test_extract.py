@@ -16,6 +16,7 @@ from pipeline.config import settings_from_dict
 from pipeline.copydeck.parse import parse_page, read_page
 from pipeline.jobs.extract import PARALLEL_MIN
 from pipeline.locales import SiteLocale
+from pipeline.paths import Project
 from pipeline.po.pofile import write_po
 
 SETTINGS = settings_from_dict({})
@@ -128,8 +129,9 @@ def _extract(project: Path, workers: int, *options: str) -> list[str]:
 def _extracted(project: Path, workers: int) -> tuple[dict[str, bytes], list[str]]:
     log = project / "extract.log"
     subprocess.run(_extract(project, workers, "--log", str(log)), env=snakemake_env(), capture_output=True, check=False)
+    folders = (project / "locales", Project(project).parsed_cache)
     files = {p.relative_to(project).as_posix(): p.read_bytes()
-             for folder in ("locales", "output/.state/parsed") for p in (project / folder).rglob("*") if p.is_file()}
+             for folder in folders for p in folder.rglob("*") if p.is_file()}
     files["extract.json"] = (project / "output" / ".state" / "extract.json").read_bytes()
     return files, log.read_text("utf-8").splitlines()
 
@@ -154,7 +156,7 @@ def test_a_file_a_worker_cannot_write_fails_the_job_naming_it(tmp_path):
     """An error writing in a worker reaches the job whole (path and message), as in one process."""
     project = new_project(tmp_path / "p")
     _pages(project, PARALLEL_MIN + 6)
-    blocked = project / "output" / ".state" / "parsed" / "locales" / "templates" / "LC_MESSAGES" / "page-07.pot.json"
+    blocked = Project(project).parsed_cache / "locales" / "templates" / "LC_MESSAGES" / "page-07.pot.pickle"
     blocked.mkdir(parents=True)  # a folder where the template's parsed copy goes: written after the template
     said = []
     for workers in (1, 2):

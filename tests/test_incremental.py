@@ -54,6 +54,19 @@ def test_a_new_version_of_the_package_rebuilds_what_it_makes(project, tmp_path):
 
 
 @pytest.mark.built
+def test_a_run_removes_the_parsed_cache_an_earlier_version_wrote(project):
+    """Earlier versions kept parsed catalogs as JSON in output/.state/parsed/; nothing reads it now."""
+    from pipeline.paths import Project
+
+    old = Project(project).old_parsed_cache / "locales" / "es" / "LC_MESSAGES" / "iv-ketamine-infusion.po.json"
+    old.parent.mkdir(parents=True)
+    old.write_text('{"version": 1}')
+    again = snakemake(project, "all")
+    assert "Nothing to be done" in again.stdout + again.stderr
+    assert not Project(project).old_parsed_cache.exists() and Project(project).parsed_cache.is_dir()
+
+
+@pytest.mark.built
 def test_deleting_the_web_root_rebuilds_every_page(project):
     site = project / "output" / "site"
     before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -163,3 +163,31 @@ def test_a_catalog_cached_with_the_lines_of_its_written_file_keeps_every_other_f
     assert [m.line for m in moved.messages] == [42, 7]
     for before, after in zip(catalog.messages, moved.messages, strict=True):
         assert all(getattr(after, f.name) == getattr(before, f.name) for f in fields(Message) if f.name != "line")
+
+
+def test_a_cache_entry_that_would_run_code_is_ignored_and_the_file_parsed(tmp_path) -> None:
+    """The parsed-catalog cache holds pickles of plain values; one naming a function (written by anyone
+    who can write output/.state/) is refused unread: nothing runs, and the catalog comes from its file."""
+    import pickle
+
+    from pipeline.catalogs import catalogcache
+    from pipeline.fsio import digest
+    from pipeline.paths import Project
+
+    project, path = Project(tmp_path), tmp_path / "page.po"
+    data = b'msgid "Dose"\nmsgstr "Dosis"\n'
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (marker.write_text, ("code ran",))
+
+    entry = {"version": catalogcache.VERSION, "digest": digest(data), "header": (), "header_comments": (),
+             "header_flags": (), "header_text": None, "messages": Payload()}
+    cached = project.parsed_cache / "page.po.pickle"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(pickle.dumps(entry))
+    catalog = catalogcache.load(project, path, data)
+    assert not marker.exists()
+    assert [(m.msgid, m.msgstr) for m in catalog.messages] == [("Dose", "Dosis")]
+    assert pickle.loads(cached.read_bytes())["messages"][0][:2] == ("Dose", "Dosis")  # stored again, parsed

@@ -1,15 +1,20 @@
-"""A parsed-catalog cache: the jobs read each .po/.pot as JSON when its bytes have not changed.
+"""A parsed-catalog cache: the jobs read each .po/.pot from it when its bytes have not changed.
 
-Parsing PO text in Python costs milliseconds a file; loading the same messages from JSON costs a
+Parsing PO text in Python costs milliseconds a file; loading the same messages from the cache costs a
 tenth of that. Every job that writes or parses a catalog stores its messages here, keyed by the
 SHA-256 of the file's bytes, so the next job (another locale's update, the render, the memory)
 parses each file version at most once. A cache entry whose digest does not match the file is
 ignored: the file on disk is always the truth.
+
+Entries are pickles of plain values only (tuples, strings, numbers, None): stored and loaded ~5× as fast
+as JSON (a cold build of 1,000 pages × 8 locales stores 9,000 and loads 17,000). They are read with an
+unpickler that refuses every class and function, so a tampered entry can hold data, never code.
 """
 
 from __future__ import annotations
 
-import json
+import io
+import pickle
 from collections.abc import Mapping
 from dataclasses import fields
 from operator import attrgetter
@@ -26,12 +31,18 @@ _FIELDS = [f.name for f in fields(Message)]
 _row = attrgetter(*_FIELDS)  # a message's fields as a tuple, in one call
 # ... and all but its line, Message's last field (tests/test_pofile.py reads a stored row back whole)
 _row_but_line = attrgetter(*(name for name in _FIELDS if name != "line"))
-_TUPLES = [i for i, f in enumerate(fields(Message)) if f.type == "tuple[str, ...]"]  # JSON gives lists
-VERSION = 1  # an entry of another version is ignored (and written anew)
+VERSION = 2  # an entry of another version is ignored (and written anew); 1 was JSON
 
 
 def _cache_path(project: Project, path: Path) -> Path:
-    return project.state / "parsed" / (project.relative(path) + ".json")
+    return project.parsed_cache / (project.relative(path) + ".pickle")
+
+
+class _PlainValues(pickle.Unpickler):
+    """Loads tuples, lists, dicts, strings, numbers, booleans and None; any class or function is an error."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"not a plain value: {module}.{name}")
 
 
 _templates: dict[str, Catalog] = {}  # digest -> template, for this process (one serves every locale)
@@ -68,11 +79,11 @@ def keep_deferred(project: Project, path: Path, data: bytes, kept: bool) -> None
 
 def _cached(project: Project, path: Path, digest: str) -> Catalog | None:
     try:
-        stored = json.loads(_cache_path(project, path).read_text("utf-8"))
-        if stored.get("version") == VERSION and stored.get("digest") == digest:
+        stored = _PlainValues(io.BytesIO(_cache_path(project, path).read_bytes())).load()
+        if type(stored) is dict and stored.get("version") == VERSION and stored.get("digest") == digest:
             return _decode(stored)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    except (OSError, pickle.UnpicklingError, ValueError, KeyError, TypeError, IndexError, EOFError):
+        pass  # no entry, or one that is not this layout: the file is parsed
     return None
 
 
@@ -105,19 +116,16 @@ def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Ma
         "header_comments": catalog.header_comments,
         "header_flags": catalog.header_flags,
         "header_text": catalog.header_text,
-        "messages": rows,  # JSON arrays in _FIELDS order
+        "messages": rows,  # tuples in _FIELDS order
     }
-    fsio.write_text(_cache_path(project, path), json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+    fsio.write_atomic(_cache_path(project, path), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _decode(stored: dict[str, Any]) -> Catalog:
-    messages = []
-    for row in stored["messages"]:
-        if len(row) != len(_FIELDS):
-            raise ValueError("a row of another layout")  # read as no cache entry (the file is parsed)
-        for i in _TUPLES:
-            row[i] = tuple(row[i])
-        messages.append(Message(*row))  # positional: the rows were stored in _FIELDS order
-    return Catalog(header=tuple(tuple(h) for h in stored["header"]),
-                   header_comments=tuple(stored["header_comments"]), header_flags=tuple(stored["header_flags"]),
-                   messages=tuple(messages), header_text=stored.get("header_text"))
+    size = len(_FIELDS)
+    if any(len(row) != size for row in stored["messages"]):
+        raise ValueError("a row of another layout")  # read as no cache entry (the file is parsed)
+    # positional: the rows were stored in _FIELDS order, as the tuples they were
+    return Catalog(header=stored["header"], header_comments=stored["header_comments"],
+                   header_flags=stored["header_flags"], messages=tuple(Message(*row) for row in stored["messages"]),
+                   header_text=stored["header_text"])
