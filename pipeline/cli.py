@@ -23,6 +23,7 @@ Errors print as ``path:line: error: message`` and exit 1; a bug prints a traceba
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -147,7 +148,15 @@ def _run(args: argparse.Namespace) -> int:
         return _run_job(args, project, settings)
 
 
+# A job builds a large heap of values without cycles (catalogs, pages) and exits. With the default
+# thresholds the cyclic collector passes over that heap again and again: 10-15 % of an update job's
+# CPU at 1,000 pages (measured). Its few cycles (an exception and its frames) wait for the next
+# collection, which still comes: after 100,000 allocations instead of 700. `serve` keeps the default.
+JOB_GC_THRESHOLD = 100_000
+
+
 def _run_job(args: argparse.Namespace, project: Project, settings: Settings) -> int:
+    gc.set_threshold(JOB_GC_THRESHOLD, *gc.get_threshold()[1:])
     # Each job module is imported only for its own command (see pipeline/jobs/__init__.py).
     if args.command == "extract":
         from pipeline.jobs.extract import run_extract
