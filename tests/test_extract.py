@@ -156,7 +156,7 @@ def test_a_file_a_worker_cannot_write_fails_the_job_naming_it(tmp_path):
     """An error writing in a worker reaches the job whole (path and message), as in one process."""
     project = new_project(tmp_path / "p")
     _pages(project, PARALLEL_MIN + 6)
-    blocked = Project(project).parsed_cache / "locales" / "templates" / "LC_MESSAGES" / "page-07.pot.pickle"
+    blocked = Project(project).parsed_cache / "locales" / "templates" / "LC_MESSAGES" / "page-07.pot.marshal"
     blocked.mkdir(parents=True)  # a folder where the template's parsed copy goes: written after the template
     said = []
     for workers in (1, 2):

@@ -165,10 +165,10 @@ def test_a_catalog_cached_with_the_lines_of_its_written_file_keeps_every_other_f
         assert all(getattr(after, f.name) == getattr(before, f.name) for f in fields(Message) if f.name != "line")
 
 
-def test_a_cache_entry_that_would_run_code_is_ignored_and_the_file_parsed(tmp_path) -> None:
-    """The parsed-catalog cache holds pickles of plain values; one naming a function (written by anyone
-    who can write output/.state/) is refused unread: nothing runs, and the catalog comes from its file."""
-    import pickle
+def test_a_cache_entry_that_is_not_one_is_ignored_and_the_file_parsed(tmp_path) -> None:
+    """The parsed-catalog cache holds marshalled plain values; bytes that are not marshal data, another
+    value, or rows of another layout are no entry: the catalog comes from its file, and is stored again."""
+    import marshal
 
     from pipeline.catalogs import catalogcache
     from pipeline.fsio import digest
@@ -176,18 +176,14 @@ def test_a_cache_entry_that_would_run_code_is_ignored_and_the_file_parsed(tmp_pa
 
     project, path = Project(tmp_path), tmp_path / "page.po"
     data = b'msgid "Dose"\nmsgstr "Dosis"\n'
-    marker = tmp_path / "ran"
-
-    class Payload:
-        def __reduce__(self) -> tuple[object, tuple[str]]:
-            return (marker.write_text, ("code ran",))
-
-    entry = {"version": catalogcache.VERSION, "digest": digest(data), "header": (), "header_comments": (),
-             "header_flags": (), "header_text": None, "messages": Payload()}
-    cached = project.parsed_cache / "page.po.pickle"
+    good = {"version": catalogcache.VERSION, "digest": digest(data), "header": (), "header_comments": (),
+            "header_flags": (), "header_text": None}
+    cached = project.parsed_cache / "page.po.marshal"
     cached.parent.mkdir(parents=True)
-    cached.write_bytes(pickle.dumps(entry))
-    catalog = catalogcache.load(project, path, data)
-    assert not marker.exists()
-    assert [(m.msgid, m.msgstr) for m in catalog.messages] == [("Dose", "Dosis")]
-    assert pickle.loads(cached.read_bytes())["messages"][0][:2] == ("Dose", "Dosis")  # stored again, parsed
+    for entry in (b"\x00not marshal data", b"", marshal.dumps(["a", "list"]),
+                  marshal.dumps({**good, "messages": [("Dose", "Wrong")]}),  # a row of another layout
+                  marshal.dumps({**good, "digest": digest(b"other bytes"), "messages": []})):
+        cached.write_bytes(entry)
+        catalog = catalogcache.load(project, path, data)
+        assert [(m.msgid, m.msgstr) for m in catalog.messages] == [("Dose", "Dosis")]
+        assert marshal.loads(cached.read_bytes())["messages"][0][:2] == ("Dose", "Dosis")  # parsed, stored again

@@ -6,15 +6,16 @@ SHA-256 of the file's bytes, so the next job (another locale's update, the rende
 parses each file version at most once. A cache entry whose digest does not match the file is
 ignored: the file on disk is always the truth.
 
-Entries are pickles of plain values only (tuples, strings, numbers, None): stored and loaded ~5× as fast
-as JSON (a cold build of 1,000 pages × 8 locales stores 9,000 and loads 17,000). They are read with an
-unpickler that refuses every class and function, so a tampered entry can hold data, never code.
+Entries are plain values (tuples, strings, numbers, None) in `marshal`'s format: stored ~5× and loaded
+~1.5× as fast as JSON (a cold build of 1,000 pages × 8 locales stores 9,000 and loads 17,000). Not
+pickle: pickling a string keeps a UTF-8 copy of it inside the string for as long as it lives, +21 MB in
+an update job of 1,000 translated pages × 4 locales, and unpickling can call code. Loading marshal data
+calls none; an entry that is not a dict of this layout, or not marshal data at all, is ignored.
 """
 
 from __future__ import annotations
 
-import io
-import pickle
+import marshal
 from collections.abc import Mapping
 from dataclasses import fields
 from operator import attrgetter
@@ -31,18 +32,11 @@ _FIELDS = [f.name for f in fields(Message)]
 _row = attrgetter(*_FIELDS)  # a message's fields as a tuple, in one call
 # ... and all but its line, Message's last field (tests/test_pofile.py reads a stored row back whole)
 _row_but_line = attrgetter(*(name for name in _FIELDS if name != "line"))
-VERSION = 2  # an entry of another version is ignored (and written anew); 1 was JSON
+VERSION = 2  # an entry of another version is ignored (and written anew); 1 was JSON, in parsed/
 
 
 def _cache_path(project: Project, path: Path) -> Path:
-    return project.parsed_cache / (project.relative(path) + ".pickle")
-
-
-class _PlainValues(pickle.Unpickler):
-    """Loads tuples, lists, dicts, strings, numbers, booleans and None; any class or function is an error."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"not a plain value: {module}.{name}")
+    return project.parsed_cache / (project.relative(path) + ".marshal")
 
 
 _templates: dict[str, Catalog] = {}  # digest -> template, for this process (one serves every locale)
@@ -79,10 +73,10 @@ def keep_deferred(project: Project, path: Path, data: bytes, kept: bool) -> None
 
 def _cached(project: Project, path: Path, digest: str) -> Catalog | None:
     try:
-        stored = _PlainValues(io.BytesIO(_cache_path(project, path).read_bytes())).load()
+        stored = marshal.loads(_cache_path(project, path).read_bytes())
         if type(stored) is dict and stored.get("version") == VERSION and stored.get("digest") == digest:
             return _decode(stored)
-    except (OSError, pickle.UnpicklingError, ValueError, KeyError, TypeError, IndexError, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
         pass  # no entry, or one that is not this layout: the file is parsed
     return None
 
@@ -118,7 +112,7 @@ def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Ma
         "header_text": catalog.header_text,
         "messages": rows,  # tuples in _FIELDS order
     }
-    fsio.write_atomic(_cache_path(project, path), pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    fsio.write_atomic(_cache_path(project, path), marshal.dumps(payload))
 
 
 def _decode(stored: dict[str, Any]) -> Catalog:
