@@ -205,6 +205,12 @@ def test_entry_digests_tell_apart_texts_split_differently_and_none_from_empty():
         (None, "a", "b", None, (), ("x", "y")),
         (None, "a", "b", None, ("x",), ("y",)),
         (None, "a", "bS1:x", None, (), ()),
+        (None, "a', 'b", "", None, (), ()),  # quotes and backslashes inside a text: its repr escapes them
+        (None, 'a", "b', "", None, (), ()),
+        (None, "a\\", "b", None, (), ()),
+        (None, "a", "\\b", None, (), ()),
+        (None, "a\ud800", "b", None, (), ()),  # a lone surrogate (a broken file's text) is named too
+        (None, "a\\ud800", "b", None, (), ()),
     ]
     assert len({entry_digest(*t) for t in texts}) == len(texts)
 
