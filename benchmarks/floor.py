@@ -8,18 +8,23 @@ Runs, in one invocation and alternating (median of 3 each):
      jobs do nothing (`true`): Snakemake's start, DAG and scheduling of those jobs;
   3. the same shape whose jobs start Python and import what each job of the pipeline imports;
   4. the real cold build of a generated project;
+  4b. writing the files that cold build wrote (output/ and the catalogs and templates: the same paths and
+     bytes), with the pipeline's own atomic writer, split between 2 processes as the jobs share 2 cores:
+     what the file system alone costs (creating a file or folder takes ~0.1-0.7 ms of kernel time here);
   5.-7. a translator's save (one msgstr in one `.po`, as scale.py edits it): what reruns is one update
      job, both render shards, the site job and the verdict; timed in the shapes of (2) and (3) (an input
      of one update job touched) and in the real project.
 (3) is the least any Snakemake workflow of this shape can take with a Python job per rule; (4) minus
-(3) is the pipeline's own work. scale.py holds (4) against the Translate Toolkit chain: its ≥ 40×
-target needs (4) ≤ chain / 40, so (3) alone bounds what that ratio can reach on a given machine.
+(3) is the pipeline's own work, of which (4b) is writing its files. scale.py holds (4) against the
+Translate Toolkit chain: its ≥ 40× target needs (4) ≤ chain / 40, so (3) alone, and (3) with (4b) after
+it, bound what that ratio can reach on a given machine.
 Likewise (6) bounds the msgstr edit (scale.py's target: ≤ 1.2 s), and (7) minus (6) is the pipeline's
 own work for one save.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import shlex
 import shutil
 import subprocess
@@ -77,6 +82,36 @@ def timed(command: list[str], cwd: Path, clean: Path | None = None) -> float:
     return seconds
 
 
+def written(project: Path) -> list[tuple[str, bytes]]:
+    """Every file a build wrote: output/ and the catalogs and templates (project-relative path, bytes)."""
+    return [(p.relative_to(project).as_posix(), p.read_bytes()) for folder in ("output", "locales")
+            for p in sorted((project / folder).rglob("*")) if p.is_file()]
+
+
+def _write_all(target: Path, files: list[tuple[str, bytes]]) -> None:
+    from pipeline import fsio
+
+    for name, data in files:
+        fsio.write_atomic(target / name, data)
+
+
+def write_floor(files: list[tuple[str, bytes]], target: Path) -> float:
+    """Seconds to write `files` under `target` as the pipeline writes (temporary file, rename, folders as
+    needed), by 2 processes at once: every other file each, as the jobs share the 2 cores."""
+    shutil.rmtree(target, ignore_errors=True)
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_write_all, args=(target, files[i::2])) for i in range(2)]
+    start = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    seconds = time.perf_counter() - start
+    if any(worker.exitcode != 0 for worker in workers):
+        raise SystemExit(f"writing the build's files under {target} failed")
+    return seconds
+
+
 def main() -> int:
     pages = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     scratch = Path(tempfile.mkdtemp(prefix="bench-floor-"))
@@ -85,8 +120,8 @@ def main() -> int:
     imports = shaped_workflow(scratch / "imports", lambda rule: f"{python} -c 'import {IMPORTS[rule]}'")
     project = make_project(scratch / "p", pages, LOCALES6)
     # The source pages stay; a cold build is the project without output/, .snakemake/ and its catalogs.
-    runs: dict[str, list[float]] = {key: [] for key in ("version", "empty", "imports", "cold", "edit-empty",
-                                                        "edit-imports", "edit")}
+    runs: dict[str, list[float]] = {key: [] for key in ("version", "empty", "imports", "cold", "write",
+                                                        "edit-empty", "edit-imports", "edit")}
     snakemake = [SNAKEMAKE, "all", "--cores", "2", "--scheduler", "greedy", "-q"]  # the shaped workflows' runs
     po = project / "locales" / "fr" / "LC_MESSAGES" / "page-0007.po"  # fr is in update group 1 of LOCALES6
     for round_ in range(ROUNDS):
@@ -94,6 +129,8 @@ def main() -> int:
         runs["empty"].append(timed(snakemake, empty, empty))
         runs["imports"].append(timed(snakemake, imports, imports))
         runs["cold"].append(timed([SNAKEMAKE, "all"], project, project))
+        files = written(project)
+        runs["write"].append(write_floor(files, scratch / "written"))
         for shape in ("empty", "imports"):  # after (2) and (3): their outputs are there
             (scratch / shape / "in" / "catalogs-1").write_text(f"{round_}\n", "utf-8")
             runs[f"edit-{shape}"].append(timed(snakemake, scratch / shape))
@@ -105,6 +142,7 @@ def main() -> int:
         ("the pipeline's job graph, jobs `true`", "empty"),
         ("the same graph, each job Python importing its job module", "imports"),
         (f"cold `snakemake all`, {pages} pages × {len(LOCALES6)} locales, empty catalogs", "cold"),
+        (f"writing the {len(files):,} files it wrote, 2 processes (no Snakemake, no job)", "write"),
         ("a save: one update job's input touched, then the graph of jobs `true`", "edit-empty"),
         ("the same, each job Python importing its job module", "edit-imports"),
         ("one msgstr edited in one `.po`, then `snakemake all`", "edit"),
@@ -114,10 +152,11 @@ def main() -> int:
     print("| --- | --- | --- |")
     for label, key in rows:
         print(f"| {label} | {median(runs[key]):.2f} s | {', '.join(f'{s:.2f}' for s in runs[key])} |")
-    floor, cold = median(runs["imports"]), median(runs["cold"])
+    floor, cold, write = median(runs["imports"]), median(runs["cold"]), median(runs["write"])
     print(f"\nThe floor (jobs that only import) is {floor / cold:.0%} of the cold build; the pipeline's own work"
-          f" {cold - floor:.2f} s. A ≥ 40× target against a chain of C s needs the cold build ≤ C/40: with this"
-          f" floor alone, C ≥ {40 * floor:.0f} s.")
+          f" {cold - floor:.2f} s, of which writing its files alone takes {write:.2f} s. A ≥ 40× target against a"
+          f" chain of C s needs the cold build ≤ C/40: with the job floor alone, C ≥ {40 * floor:.0f} s; with the"
+          f" job floor and the files written after it, C ≥ {40 * (floor + write):.0f} s.")
     floor, edit = median(runs["edit-imports"]), median(runs["edit"])
     print(f"A save: the floor is {floor:.2f} s ({floor / edit:.0%} of the real run); the pipeline's own work"
           f" {edit - floor:.2f} s.")
