@@ -182,6 +182,7 @@ def test_a_cache_entry_that_is_not_one_is_ignored_and_the_file_parsed(tmp_path) 
     cached.parent.mkdir(parents=True)
     for entry in (b"\x00not marshal data", b"", marshal.dumps(["a", "list"]),
                   marshal.dumps({**good, "messages": [("Dose", "Wrong")]}),  # a row of another layout
+                  marshal.dumps({**good, "header": [["Language", "de"]], "messages": []}),  # lists, not tuples
                   marshal.dumps({**good, "digest": digest(b"other bytes"), "messages": []})):
         cached.write_bytes(entry)
         catalog = catalogcache.load(project, path, data)

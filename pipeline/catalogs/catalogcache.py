@@ -116,10 +116,11 @@ def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Ma
 
 
 def _decode(stored: dict[str, Any]) -> Catalog:
-    size = len(_FIELDS)
-    if any(len(row) != size for row in stored["messages"]):
-        raise ValueError("a row of another layout")  # read as no cache entry (the file is parsed)
+    size, rows = len(_FIELDS), stored["messages"]
+    header = (stored["header"], stored["header_comments"], stored["header_flags"])
+    if type(rows) is not list or any(type(row) is not tuple or len(row) != size for row in rows) \
+            or any(type(part) is not tuple for part in header):
+        raise ValueError("not this layout")  # read as no cache entry (the file is parsed)
     # positional: the rows were stored in _FIELDS order, as the tuples they were
-    return Catalog(header=stored["header"], header_comments=stored["header_comments"],
-                   header_flags=stored["header_flags"], messages=tuple(Message(*row) for row in stored["messages"]),
-                   header_text=stored["header_text"])
+    return Catalog(header=header[0], header_comments=header[1], header_flags=header[2],
+                   messages=tuple(Message(*row) for row in rows), header_text=stored["header_text"])
