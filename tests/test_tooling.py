@@ -47,4 +47,5 @@ def test_immutable_values_compare_and_hash_by_their_fields():
     assert Message("a", "b") == Message("a", "b") and hash(Message("a", "b")) == hash(Message("a", "b"))
     assert Message("a", "b") != Message("a", "c")
     assert Message("a", line=1) == Message("a", line=2)  # a field with compare=False is left out, as before
+    assert hash(Message("a", line=1)) == hash(Message("a", line=2))
     assert not hasattr(Message("a"), "__dict__")  # slots: no per-instance dictionary
