@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import po_synthetic
 import pytest
 from conftest import msgcat, msgfmt_check
 
@@ -188,3 +189,62 @@ def test_a_cache_entry_that_is_not_one_is_ignored_and_the_file_parsed(tmp_path) 
         catalog = catalogcache.load(project, path, data)
         assert [(m.msgid, m.msgstr) for m in catalog.messages] == [("Dose", "Dosis")]
         assert marshal.loads(cached.read_bytes())["messages"][0][:2] == ("Dose", "Dosis")  # parsed, stored again
+
+
+@pytest.mark.skipif(not linebreak.AVAILABLE, reason="entries are copied only where libunistring lays them out")
+@pytest.mark.parametrize("locale", sorted(po_synthetic.SCRIPTS))
+def test_copying_the_entries_of_the_last_file_gives_the_bytes_of_a_fresh_layout(locale):
+    """A rebuild copies the entries it laid out last time for the messages that did not change
+    (format_po's `reuse`): after a real merge with the next template (entries edited, gone, new, drafted,
+    made obsolete), in every script, the text and the line of every entry must be what laying them all
+    out gives."""
+    from pipeline.catalogs.refresh import updated
+    from pipeline.locales import SiteLocale
+    from pipeline.po.pofile import entry_texts, format_po
+
+    seed = sorted(po_synthetic.SCRIPTS).index(locale)
+    base = po_synthetic.template(seed, 120)
+    before = po_synthetic.catalog(base, locale, seed)
+    after = updated(po_synthetic.next_version(base, seed), before, SiteLocale.parse(locale))
+    reuse = entry_texts(format_po(before)[0], before)
+    assert reuse and after.messages != before.messages
+    assert format_po(after, reuse) == format_po(after)
+    assert format_po(before, reuse) == format_po(before)
+
+
+def test_entries_of_a_text_that_does_not_pair_with_the_catalog_are_none():
+    """Copying needs the text to be the catalog's own layout: a text with another number of entries gives
+    nothing to copy (then every entry is laid out), and so does a catalog without messages."""
+    from pipeline.po.pofile import entry_texts, format_po
+
+    catalog = Catalog(header=HEADER, messages=(Message("Dose", "Dosis"), Message("Rate", "Ritmo")))
+    text = format_po(catalog)[0]
+    assert entry_texts(text, catalog) == {Message("Dose", "Dosis"): 'msgid "Dose"\nmsgstr "Dosis"\n',
+                                          Message("Rate", "Ritmo"): 'msgid "Rate"\nmsgstr "Ritmo"\n'}
+    assert entry_texts(text.replace('\n\nmsgid "Rate"', '\nmsgid "Rate"'), catalog) == {}
+    assert entry_texts(text + '\nmsgid "More"\nmsgstr ""\n', catalog) == {}
+    assert entry_texts(format_po(Catalog(header=HEADER))[0], Catalog(header=HEADER)) == {}
+
+
+def test_only_a_file_the_pipeline_laid_out_with_this_code_has_its_entries_copied(tmp_path) -> None:
+    """The cache says which versions of a catalog the update job wrote itself (`laid_out`), and with
+    which code: a translator's file (parsed from its bytes), one stored as parsed, or one laid out by other
+    code has no entry copied (its layout may not be this code's), and an entry is offered once."""
+    import marshal
+
+    from pipeline.catalogs import catalogcache
+    from pipeline.paths import Project
+    from pipeline.po.pofile import format_po
+
+    project, path = Project(tmp_path), tmp_path / "page.po"
+    catalog = Catalog(header=HEADER, messages=(Message("Dose", "Dosis"), Message("Rate", "Ritmo")))
+    data = format_po(catalog)[0].encode()
+    assert catalogcache.entry_texts(path, data, catalogcache.load(project, path, data)) == {}  # parsed
+    assert catalogcache.entry_texts(path, data, catalogcache.load(project, path, data)) == {}  # stored as parsed
+    catalogcache.store(project, path, data, catalog, laid_out=True)
+    loaded = catalogcache.load(project, path, data)
+    assert set(catalogcache.entry_texts(path, data, loaded)) == set(catalog.messages)
+    assert catalogcache.entry_texts(path, data, loaded) == {}  # once per load
+    cached = project.parsed_cache / "page.po.marshal"
+    cached.write_bytes(marshal.dumps({**marshal.loads(cached.read_bytes()), "layout": "other code"}))
+    assert catalogcache.entry_texts(path, data, catalogcache.load(project, path, data)) == {}

@@ -25,8 +25,9 @@ from typing import Any
 from pipeline import fsio
 from pipeline.errors import CatalogChanged
 from pipeline.paths import Project
+from pipeline.po import pofile
 from pipeline.po.catalog import Catalog, Key, Message
-from pipeline.po.pofile import read_po
+from pipeline.po.pofile import layout_version, read_po
 
 _FIELDS = [f.name for f in fields(Message)]
 _row = attrgetter(*_FIELDS)  # a message's fields as a tuple, in one call
@@ -75,10 +76,30 @@ def _cached(project: Project, path: Path, digest: str) -> Catalog | None:
     try:
         stored = marshal.loads(_cache_path(project, path).read_bytes())
         if type(stored) is dict and stored.get("version") == VERSION and stored.get("digest") == digest:
-            return _decode(stored)
+            catalog = _decode(stored)
+            if stored.get("layout") == layout_version():
+                _laid_out.add((path, digest))
+            return catalog
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
         pass  # no entry, or one that is not this layout: the file is parsed
     return None
+
+
+# (path, digest) of the versions loaded from an entry that `store(..., laid_out=True)` wrote: files this
+# code wrote, entry by entry, from the very catalog the cache holds.
+_laid_out: set[tuple[Path, str]] = set()
+
+
+def entry_texts(path: Path, data: bytes, catalog: Catalog) -> dict[Message, str]:
+    """The entries of `data`, the bytes of `path` that hold `catalog`, that `format_po` may copy instead of
+    laying them out again: only when this process loaded that version from the cache and the entry says
+    the pipeline wrote it with this layout (a translator's save, or a file this code did not write, has
+    every entry laid out again)."""
+    key = (path, fsio.digest(data))
+    if key not in _laid_out:
+        return {}
+    _laid_out.discard(key)
+    return pofile.entry_texts(data.decode("utf-8"), catalog)
 
 
 def load_checked(project: Project, path: Path, digest: str) -> Catalog:
@@ -98,9 +119,11 @@ def load_checked(project: Project, path: Path, digest: str) -> Catalog:
     return catalog
 
 
-def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Mapping[Key, int] | None = None) -> None:
+def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Mapping[Key, int] | None = None,
+          laid_out: bool = False) -> None:
     """Remember that the bytes `data` of `path` hold `catalog`. `lines`: where each live entry starts in
-    `data`, for a catalog whose messages carry the lines of another file (a merged one)."""
+    `data`, for a catalog whose messages carry the lines of another file (a merged one). `laid_out`:
+    `data` is `format_po(catalog)` (see `entry_texts`)."""
     at = lines or {}
     rows = [_row_but_line(m) + (at[m.key],) if not m.obsolete and m.key in at else _row(m) for m in catalog.messages]
     payload = {
@@ -111,6 +134,7 @@ def store(project: Project, path: Path, data: bytes, catalog: Catalog, lines: Ma
         "header_flags": catalog.header_flags,
         "header_text": catalog.header_text,
         "messages": rows,  # tuples in _FIELDS order
+        "layout": layout_version() if laid_out else None,
     }
     fsio.write_atomic(_cache_path(project, path), marshal.dumps(payload))
 

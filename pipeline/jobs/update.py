@@ -306,14 +306,15 @@ def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Cata
         return po_bytes, {m.key: m.line for m in existing.live}
     if po_bytes is not None:
         catalogcache.keep_deferred(project, po_path, po_bytes, kept=False)
-    text, lines = format_po(catalog)
+    reuse = catalogcache.entry_texts(po_path, po_bytes, existing) if po_bytes and existing is not None else None
+    text, lines = format_po(catalog, reuse)
     data = text.encode("utf-8")
     # fsync when replacing a translator's file; a new catalog holds nobody's work yet (a crash just
     # means the next run writes it again), and 8,000 fsyncs were a fifth of a cold update.
     fsio.write_atomic(po_path, data, expect=po_bytes, durable=po_bytes is not None)
     # Kept with the lines of the file as written (the merged entries carry the old file's, or none), so a
     # later run that reads it from the cache names the right lines.
-    catalogcache.store(project, po_path, data, catalog, lines)
+    catalogcache.store(project, po_path, data, catalog, lines, laid_out=True)
     return data, lines
 
 

@@ -25,21 +25,27 @@ ESCAPABLE = frozenset("\\\"\n\t\r\a\b\f\v")  # written as escapes (\\n, \\"): mo
 _PROHIBITED, _POSSIBLE = 1, 2  # libunistring's UC_BREAK_PROHIBITED, UC_BREAK_POSSIBLE
 
 
-def _load_libunistring() -> Callable[..., int] | None:
+def _load_libunistring() -> tuple[Callable[..., int] | None, int | None]:
+    """libunistring's u32_width_linebreaks and the library's version (None: not found)."""
     # find_library (it runs ldconfig) only when neither known soname loads
     for name in ("libunistring.so.5", "libunistring.so.2", None):
         try:
-            function = ctypes.CDLL(name or ctypes.util.find_library("unistring") or "").u32_width_linebreaks
+            library = ctypes.CDLL(name or ctypes.util.find_library("unistring") or "")
+            function = library.u32_width_linebreaks
         except (OSError, AttributeError):
             continue
         function.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int,
                              ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
         function.restype = ctypes.c_int
-        return function
-    return None
+        try:
+            version: int | None = ctypes.c_int.in_dll(library, "_libunistring_version").value
+        except ValueError:
+            version = None
+        return function, version
+    return None, None
 
 
-_WIDTH_LINEBREAKS = _load_libunistring()
+_WIDTH_LINEBREAKS, LIBRARY_VERSION = _load_libunistring()
 AVAILABLE = _WIDTH_LINEBREAKS is not None
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 
