@@ -125,6 +125,27 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
     return True
 
 
+def write_in_place(path: Path, data: bytes) -> None:
+    """Overwrite `path` in place: no temporary file and no rename, a quarter of `write_atomic`'s cost on
+    this kind of disk (creating a file and renaming it over another are what cost). Only for a cache
+    whose every reader checks what it reads and takes anything else for no entry: a reader may find the
+    file empty or half written, and so may the next run after a crash."""
+    try:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise PipelineError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
 def _conflict(path: Path) -> ConflictError:
     return ConflictError("changed on disk while the pipeline was updating it; not overwritten (run again to pick up"
                          " the new content)", path)

@@ -167,8 +167,9 @@ def test_a_catalog_cached_with_the_lines_of_its_written_file_keeps_every_other_f
 
 
 def test_a_cache_entry_that_is_not_one_is_ignored_and_the_file_parsed(tmp_path) -> None:
-    """The parsed-catalog cache holds marshalled plain values; bytes that are not marshal data, another
-    value, or rows of another layout are no entry: the catalog comes from its file, and is stored again."""
+    """The parsed-catalog cache holds marshalled plain values, written in place; bytes that are not marshal
+    data (an entry half written), another value, or rows of another layout are no entry: the catalog comes
+    from its file, and is stored again."""
     import marshal
 
     from pipeline.catalogs import catalogcache
@@ -184,7 +185,8 @@ def test_a_cache_entry_that_is_not_one_is_ignored_and_the_file_parsed(tmp_path) 
     for entry in (b"\x00not marshal data", b"", marshal.dumps(["a", "list"]),
                   marshal.dumps({**good, "messages": [("Dose", "Wrong")]}),  # a row of another layout
                   marshal.dumps({**good, "header": [["Language", "de"]], "messages": []}),  # lists, not tuples
-                  marshal.dumps({**good, "digest": digest(b"other bytes"), "messages": []})):
+                  marshal.dumps({**good, "digest": digest(b"other bytes"), "messages": []}),
+                  marshal.dumps({**good, "messages": [("Dose", "Dosis", *(None,) * 11, 0)]})[:-9]):  # half written
         cached.write_bytes(entry)
         catalog = catalogcache.load(project, path, data)
         assert [(m.msgid, m.msgstr) for m in catalog.messages] == [("Dose", "Dosis")]
