@@ -9,8 +9,9 @@ Runs, in one invocation and alternating (median of 3 each):
   3. the same shape whose jobs start Python and import what each job of the pipeline imports;
   4. the real cold build of a generated project;
   4b. writing the files that cold build wrote (output/ and the catalogs and templates: the same paths and
-     bytes), with the pipeline's own atomic writer, split between 2 processes as the jobs share 2 cores:
-     what the file system alone costs (creating a file or folder takes ~0.1-0.7 ms of kernel time here);
+     bytes) as the pipeline writes them (a cache entry in place, any other file atomically), split between
+     2 processes as the jobs share 2 cores: what the file system alone costs (creating a file or folder
+     takes ~0.1-0.7 ms of kernel time here);
   5.-7. a translator's save (one msgstr in one `.po`, as scale.py edits it): what reruns is one update
      job, both render shards, the site job and the verdict; timed in the shapes of (2) and (3) (an input
      of one update job touched) and in the real project.
@@ -24,7 +25,6 @@ own work for one save.
 
 from __future__ import annotations
 
-import multiprocessing
 import shlex
 import shutil
 import subprocess
@@ -37,7 +37,7 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import make_project  # noqa: E402
-from scale import ENV, LOCALES6, SNAKEMAKE, save_draft  # noqa: E402  (the builds exactly as scale.py runs them)
+from scale import ENV, LOCALES6, SNAKEMAKE, in_two_processes, save_draft, write_as_the_pipeline  # noqa: E402  (the builds exactly as scale.py runs them)
 
 ROUNDS = 3
 # What each rule's job imports before it works (pipeline/cli.py imports one job module per command).
@@ -89,27 +89,15 @@ def written(project: Path) -> list[tuple[str, bytes]]:
 
 
 def _write_all(target: Path, files: list[tuple[str, bytes]]) -> None:
-    from pipeline import fsio
-
     for name, data in files:
-        fsio.write_atomic(target / name, data)
+        write_as_the_pipeline(target, name, data)
 
 
 def write_floor(files: list[tuple[str, bytes]], target: Path) -> float:
-    """Seconds to write `files` under `target` as the pipeline writes (temporary file, rename, folders as
-    needed), by 2 processes at once: every other file each, as the jobs share the 2 cores."""
+    """Seconds to write `files` under `target` as the pipeline writes them (scale.write_as_the_pipeline,
+    folders as needed), by 2 processes at once: every other file each, as the jobs share the 2 cores."""
     shutil.rmtree(target, ignore_errors=True)
-    context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_write_all, args=(target, files[i::2])) for i in range(2)]
-    start = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    seconds = time.perf_counter() - start
-    if any(worker.exitcode != 0 for worker in workers):
-        raise SystemExit(f"writing the build's files under {target} failed")
-    return seconds
+    return in_two_processes(_write_all, [(target, files[i::2]) for i in range(2)])
 
 
 def main() -> int:
