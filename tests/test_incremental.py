@@ -249,3 +249,17 @@ def test_qa_recalled_between_runs_finds_what_a_cold_build_finds_and_forgets_with
     glossary.write_text(glossary.read_text("utf-8") + "headache,cefalea,\n", "utf-8")  # the catalogs say "ES Headache"
     snakemake(project, "all")
     assert es_state("second-page") == (False, ["glossary"])
+
+
+def test_a_digest_names_the_bytes_given_now() -> None:
+    """fsio.digest remembers the digests of the last byte strings it saw by identity (a job names a
+    catalog's bytes several times): a mutable buffer is never remembered, and equal bytes in another
+    object get the same digest."""
+    import hashlib
+
+    buffer = bytearray(b"Dose: 5 mg")
+    assert fsio.digest(buffer) == hashlib.sha256(b"Dose: 5 mg").hexdigest()
+    buffer[6] = ord("9")
+    assert fsio.digest(buffer) == hashlib.sha256(b"Dose: 9 mg").hexdigest()
+    data = b"Dose: 5 mg"
+    assert fsio.digest(data) == fsio.digest(bytes(bytearray(data))) == hashlib.sha256(data).hexdigest()
