@@ -142,21 +142,39 @@ def write_in_place(path: Path, data: bytes) -> None:
     """Overwrite `path` in place: no temporary file and no rename, a quarter of `write_atomic`'s cost on
     this kind of disk (creating a file and renaming it over another are what cost). Only for a cache
     whose every reader checks what it reads and takes anything else for no entry: a reader may find the
-    file empty or half written, and so may the next run after a crash."""
+    file empty or half written, and so may the next run after a crash. Anything else at `path` (a
+    symbolic link, which is not followed; a FIFO, which would block) is removed first; a folder is refused."""
     try:
+        fd = _open_in_place(path)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO that someone reads, a device
+                os.close(fd)
+                fd = -1
+                fd = _open_in_place(path, replace=True)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
         finally:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
     except OSError as exc:
         raise PipelineError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+def _open_in_place(path: Path, replace: bool = False) -> int:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    if replace:
+        _remove_quietly(path)
+        flags |= os.O_EXCL
+    try:
+        return os.open(path, flags, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, flags, 0o644)
+    except OSError as exc:
+        if replace or exc.errno not in (errno.ELOOP, errno.ENXIO):  # a link, a FIFO nobody reads: replaced
+            raise
+        return _open_in_place(path, replace=True)
 
 
 def _conflict(path: Path) -> ConflictError:

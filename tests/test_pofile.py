@@ -231,7 +231,8 @@ def test_entries_of_a_text_that_does_not_pair_with_the_catalog_are_none():
 def test_only_a_file_the_pipeline_laid_out_with_this_code_has_its_entries_copied(tmp_path) -> None:
     """The cache says which versions of a catalog the update job wrote itself (`laid_out`), and with
     which code: a translator's file (parsed from its bytes), one stored as parsed, or one laid out by other
-    code has no entry copied (its layout may not be this code's), and an entry is offered once."""
+    code has no entry copied (its layout may not be this code's), and an entry is offered once, to the
+    update job's read of a catalog it may rewrite (`defer`) only."""
     import marshal
 
     from pipeline.catalogs import catalogcache
@@ -241,12 +242,51 @@ def test_only_a_file_the_pipeline_laid_out_with_this_code_has_its_entries_copied
     project, path = Project(tmp_path), tmp_path / "page.po"
     catalog = Catalog(header=HEADER, messages=(Message("Dose", "Dosis"), Message("Rate", "Ritmo")))
     data = format_po(catalog)[0].encode()
-    assert catalogcache.entry_texts(path, data, catalogcache.load(project, path, data)) == {}  # parsed
-    assert catalogcache.entry_texts(path, data, catalogcache.load(project, path, data)) == {}  # stored as parsed
+
+    def offered() -> dict[Message, str]:
+        return catalogcache.entry_texts(path, data, catalogcache.load(project, path, data, defer=True))
+
+    assert offered() == {}  # parsed
+    catalogcache.keep_deferred(project, path, data, kept=True)
+    assert offered() == {}  # stored as parsed
     catalogcache.store(project, path, data, catalog, laid_out=True)
-    loaded = catalogcache.load(project, path, data)
+    catalogcache.load(project, path, data)  # a read that will not rewrite the file (the render's)
+    assert catalogcache.entry_texts(path, data, catalog) == {}
+    loaded = catalogcache.load(project, path, data, defer=True)
     assert set(catalogcache.entry_texts(path, data, loaded)) == set(catalog.messages)
     assert catalogcache.entry_texts(path, data, loaded) == {}  # once per load
     cached = project.parsed_cache / "page.po.marshal"
     cached.write_bytes(marshal.dumps({**marshal.loads(cached.read_bytes()), "layout": "other code"}))
-    assert catalogcache.entry_texts(path, data, catalogcache.load(project, path, data)) == {}
+    assert offered() == {}
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "folder"])
+def test_a_cache_entry_in_place_never_follows_a_link_blocks_on_a_fifo_or_writes_into_a_folder(tmp_path, kind):
+    """Cache entries are overwritten in place (fsio.write_in_place); whatever is at the entry's path that is
+    not a regular file is replaced: a symbolic link's target outside the project stays as it was, and a
+    FIFO nobody reads does not block the job. A folder there is refused with a message naming it."""
+    import os
+
+    from pipeline.errors import PipelineError
+    from pipeline.fsio import write_in_place
+
+    outside, path = tmp_path / "outside.txt", tmp_path / "cache" / "page.po.marshal"
+    outside.write_text("not the cache's")
+    path.parent.mkdir()
+    if kind == "symlink":
+        path.symlink_to(outside)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        (path / "inside").mkdir(parents=True)
+    if kind == "folder":
+        with pytest.raises(PipelineError, match=r"page\.po\.marshal: cannot write"):
+            write_in_place(path, b"entry")
+        return
+    write_in_place(path, b"entry")
+    assert path.read_bytes() == b"entry" and not path.is_symlink() and path.is_file()
+    assert outside.read_text() == "not the cache's"
+    write_in_place(path, b"2nd")  # a regular file now: in place, same inode
+    inode = path.stat().st_ino
+    write_in_place(path, b"third entry")
+    assert path.read_bytes() == b"third entry" and path.stat().st_ino == inode

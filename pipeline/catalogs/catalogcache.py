@@ -49,11 +49,12 @@ _deferred: dict[tuple[Path, str], Catalog] = {}
 def load(project: Project, path: Path, data: bytes, keep: bool = False, defer: bool = False) -> Catalog:
     """The catalog in `data` (the bytes of `path`), from the cache when it holds this version.
     `keep`: also keep it in this process (for templates, which every locale's update reads).
-    `defer`: if it has to be parsed, store it only when `keep_deferred` says this version stays."""
+    `defer` (the update job's read of a catalog it may rewrite): if it has to be parsed, store it only when
+    `keep_deferred` says this version stays; if the pipeline laid it out, `entry_texts` offers its entries."""
     digest = fsio.digest(data)
     if digest in _templates:
         return _templates[digest]
-    catalog = _cached(project, path, digest)
+    catalog = _cached(project, path, digest, note_layout=defer)
     if catalog is None:
         catalog = read_po(data, project.relative(path))
         if defer:
@@ -72,12 +73,14 @@ def keep_deferred(project: Project, path: Path, data: bytes, kept: bool) -> None
         store(project, path, data, catalog)
 
 
-def _cached(project: Project, path: Path, digest: str) -> Catalog | None:
+def _cached(project: Project, path: Path, digest: str, note_layout: bool = False) -> Catalog | None:
+    """The cached catalog of this version of `path`, or None. `note_layout`: remember whether the pipeline
+    laid out this version itself (see `entry_texts`)."""
     try:
         stored = marshal.loads(_cache_path(project, path).read_bytes())
         if type(stored) is dict and stored.get("version") == VERSION and stored.get("digest") == digest:
             catalog = _decode(stored)
-            if stored.get("layout") == layout_version():
+            if note_layout and stored.get("layout") == layout_version():
                 _laid_out.add((path, digest))
             return catalog
     except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError):
