@@ -110,22 +110,22 @@ def outputs(root: Path) -> dict[str, bytes]:
     return found
 
 
-def stamps(root: Path) -> dict[str, int]:
-    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for folder in ("output/site", "output/preview",
-            "locales") for p in (root / folder).rglob("*") if p.is_file()}
-
-
-def written(root: Path) -> dict[str, int]:
-    """Every file of a build's own (output/, state and logs included) and the catalogs, with its mtime."""
-    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for folder in ("output", "locales")
+def stamps(root: Path, folders: tuple[str, ...] = ("output/site", "output/preview", "locales")) -> dict[str, int]:
+    """The mtime of every file in `folders`: by default what users see and edit; ("output", "locales") is
+    every file a build writes, its state and logs included."""
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for folder in folders
             for p in (root / folder).rglob("*") if p.is_file()}
 
 
+EVERYTHING = ("output", "locales")
+
+
 def file_floor(root: Path, before: dict[str, int], after: dict[str, int]) -> tuple[float, int, int]:
-    """What the file system alone takes for the files a run wrote and removed (see `written`): each file it
-    changed is written again and each file it removed is removed again (with the folders left empty), as
-    the pipeline writes them (`write_as_the_pipeline`), by 2 processes as the jobs share 2 cores. Returns
-    (seconds, files written, files removed); the tree is left with the run's bytes and modification times."""
+    """What the file system alone takes for the files a run wrote and removed (`before` and `after`: their
+    `stamps` over EVERYTHING): each file it changed is written again and each file it removed is removed
+    again (with the folders left empty), as the pipeline writes them (`write_as_the_pipeline`), by 2
+    processes as the jobs share 2 cores. Returns (seconds, files written, files removed); the tree is left
+    with the run's bytes and modification times."""
     changed = sorted(p for p in after if before.get(p) != after[p])
     removed = sorted(set(before) - set(after))
     for name in removed:  # put back (untimed) what the run removed, to be removed again
@@ -391,13 +391,13 @@ def translated_rows(scratch: Path, pages: int, locales: list[str], targets: dict
     # pipeline wrote (pofile.entry_texts).
     for label, old, new in (("a sentence on every page edited", SHARED_LINE, EDITED_LINE),
                             ("the same sentence edited again", EDITED_LINE, EDITED_AGAIN)):
-        before, every = stamps(root), written(root)
+        before, every = stamps(root), stamps(root, EVERYTHING)
         catalogs = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.glob("locales/*/LC_MESSAGES/*.po")}
         for page in (root / "source").glob("*.txt"):
             page.write_text(page.read_text("utf-8").replace(old, new), "utf-8")
         seconds, _, _ = snakemake(root)
         touched = changed(before, stamps(root))
-        floor, rewritten, removed = file_floor(root, every, written(root))
+        floor, rewritten, removed = file_floor(root, every, stamps(root, EVERYTHING))
         merged = msgmerge_seconds(root, scratch, catalogs)
         equal = same_as_cold(root, scratch) if pages <= 200 else None
         rows.append((f"translated catalogs, {size}: {label}", f"{seconds:.1f} s",
