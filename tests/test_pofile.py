@@ -255,6 +255,9 @@ def test_only_a_file_the_pipeline_laid_out_with_this_code_has_its_entries_copied
     loaded = catalogcache.load(project, path, data, defer=True)
     assert set(catalogcache.entry_texts(path, data, loaded)) == set(catalog.messages)
     assert catalogcache.entry_texts(path, data, loaded) == {}  # once per load
+    loaded = catalogcache.load(project, path, data, defer=True)
+    catalogcache.keep_deferred(project, path, data, kept=True)  # the job keeps the file as it is
+    assert catalogcache.entry_texts(path, data, loaded) == {}
     cached = project.parsed_cache / "page.po.marshal"
     cached.write_bytes(marshal.dumps({**marshal.loads(cached.read_bytes()), "layout": "other code"}))
     assert offered() == {}

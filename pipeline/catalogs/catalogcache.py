@@ -67,10 +67,14 @@ def load(project: Project, path: Path, data: bytes, keep: bool = False, defer: b
 
 
 def keep_deferred(project: Project, path: Path, data: bytes, kept: bool) -> None:
-    """The job keeps (or replaces) the version `data` of `path` it loaded with `defer`: store it if kept."""
-    catalog = _deferred.pop((path, fsio.digest(data)), None)
-    if catalog is not None and kept:
-        store(project, path, data, catalog)
+    """The job keeps (or replaces) the version `data` of `path` it loaded with `defer`: store it if kept.
+    A kept version will not be laid out again: its entries are no longer offered (see `entry_texts`)."""
+    key = (path, fsio.digest(data))
+    catalog = _deferred.pop(key, None)
+    if kept:
+        _laid_out.discard(key)
+        if catalog is not None:
+            store(project, path, data, catalog)
 
 
 def _cached(project: Project, path: Path, digest: str, note_layout: bool = False) -> Catalog | None:
