@@ -227,8 +227,9 @@ def config_digest(text: str) -> str:
 
 def recorded_digest(record: Path | None) -> str | None:
     try:
-        return record.read_text("utf-8").strip() if record is not None else None
-    except (OSError, UnicodeDecodeError):
+        data = fsio.read_own(record) if record is not None else None
+        return data.decode("utf-8").strip() if data is not None else None
+    except UnicodeDecodeError:
         return None
 
 

@@ -49,6 +49,17 @@ def read_bytes(path: Path, within: Path | None = None) -> bytes | None:
     return read_snapshot(path, within)[0]
 
 
+def read_own(path: Path) -> bytes | None:
+    """The bytes of one of the pipeline's own files (its records in output/.state, the files it writes
+    without a guard): None when there is none or it is anything but a regular file this process can read.
+    A record that cannot be read is no record: the job does its work again, and writing the file replaces
+    what is there. Never blocks: a FIFO planted there would otherwise hang every run."""
+    try:
+        return read_bytes(path)
+    except PipelineError:
+        return None
+
+
 def read_snapshot(path: Path, within: Path | None = None) -> tuple[bytes | None, Stamp | None]:
     """One consistent read: the file's bytes and the stamp they belong to (None when the file changed
     while it was read, so nobody may trust the stamp for these bytes).
@@ -111,7 +122,7 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
     ``True`` means "no guard".
     `durable` adds an fsync (translators' catalogs): a rename alone already survives ``kill -9``.
     """
-    current = read_bytes(path)
+    current = read_own(path) if expect is True else read_bytes(path)
     if current == data:
         return False
     if expect is not True and current != expect:

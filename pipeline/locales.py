@@ -146,8 +146,10 @@ def use_facts(path: Path, locales: tuple[SiteLocale, ...]) -> None:
     """Take the FACTS of `locales` from `path`, computing and saving them first when the file is
     missing, from another Babel version or without one of the locales."""
     try:
-        stored = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        stored = json.loads(fsio.read_own(path) or b"{}")
+    except ValueError:
+        stored = {}
+    if not isinstance(stored, dict):
         stored = {}
     facts = stored.get("locales", {}) if stored.get("babel") == babel.__version__ else {}
     if not all(loc.gettext in facts for loc in locales):

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from pipeline import fsio
 from pipeline.errors import PipelineError, Problem
 from pipeline.paths import Project
 
@@ -131,7 +132,7 @@ class RunEnd:
             return
         try:
             written = self.summary.stat().st_mtime >= self.started
-            text = self.summary.read_text("utf-8")
+            text = (fsio.read_own(self.summary) or b"").decode("utf-8", "replace")
             standing = self.problems.stat().st_size > 0
         except OSError:
             return  # no summary yet: the run failed before the site job

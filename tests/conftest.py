@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -82,8 +83,17 @@ def snakemake_env() -> dict[str, str]:
     return {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
 
 
-def snakemake(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([need("snakemake"), *args], cwd=root, capture_output=True, text=True, env=snakemake_env())
+def snakemake(root: Path, *args: str, check: bool = True, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """`snakemake <args>` in `root`. A run that outlives `timeout` is killed with its jobs and fails the test."""
+    process = subprocess.Popen([need("snakemake"), *args], cwd=root, text=True, env=snakemake_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"snakemake {' '.join(args)} did not finish within {timeout} s (killed)")
+    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result

@@ -109,6 +109,34 @@ def test_the_state_folder_can_be_deleted(project):
 
 
 @pytest.mark.built
+def test_a_fifo_or_a_link_in_the_state_folder_counts_as_no_record_and_never_blocks(project):
+    """The state folder is the pipeline's own record: a FIFO (which would block a read forever) or a link to
+    one where a record should be is no record. The run does that work again, replaces them, and what it
+    writes is what a cold build writes. (A folder there is refused, naming it: it is not the pipeline's.)"""
+    state = project / "output" / ".state"
+    records = sorted(p for p in state.rglob("*") if p.is_file() and p.parent.name != "running")
+    assert len(records) > 20
+    elsewhere = project.parent / "fifo"
+    os.mkfifo(elsewhere)
+    for number, record in enumerate(records):
+        record.unlink()
+        os.mkfifo(record) if number % 2 else record.symlink_to(elsewhere)
+    source = project / "source" / "iv-ketamine-infusion.txt"
+    source.write_text(source.read_text("utf-8").replace("Headache", "Headache or migraine", 1), "utf-8")
+    snakemake(project, "all", timeout=120)
+    assert_same_as_a_cold_build(project, "output/site", "output/preview", "output/reports", "locales")
+    assert all(p.is_file() and not p.is_symlink() for p in records if p.exists())
+    entry = next(p for p in records if p.suffix == ".marshal")
+    entry.unlink()
+    entry.mkdir()
+    source.write_text(source.read_text("utf-8").replace("Headache or migraine", "Headache", 1), "utf-8")
+    failed = snakemake(project, "all", check=False, timeout=120)
+    assert failed.returncode != 0
+    assert f"{entry.relative_to(project)}: error: cannot write: Is a directory" in failed.stdout + failed.stderr
+    assert "Traceback" not in failed.stdout + failed.stderr
+
+
+@pytest.mark.built
 def test_an_empty_catalog_is_written_again(project):
     """A new catalog is not fsynced (it holds nobody's work): after a power cut it may be empty."""
     po = project / "locales" / "de" / "LC_MESSAGES" / "iv-ketamine-infusion.po"

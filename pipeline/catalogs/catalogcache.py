@@ -81,7 +81,7 @@ def _cached(project: Project, path: Path, digest: str, note_layout: bool = False
     """The cached catalog of this version of `path`, or None. `note_layout`: remember whether the pipeline
     laid out this version itself (see `entry_texts`)."""
     try:
-        stored = marshal.loads(_cache_path(project, path).read_bytes())
+        stored = marshal.loads(fsio.read_own(_cache_path(project, path)) or b"")
         if type(stored) is dict and stored.get("version") == VERSION and stored.get("digest") == digest:
             catalog = _decode(stored)
             if note_layout and stored.get("layout") == layout_version():

@@ -122,7 +122,7 @@ def load(path: Path) -> Ledger | None:
     """The ledger at `path`; None when there is none this code can read (missing, of another version or
     shape): then the job's result cannot be shown to stand, and it runs again."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(fsio.read_own(path) or b"")
         if data["version"] != VERSION:
             return None
         return Ledger({_name(k): _entry(v) for k, v in data["reads"].items()},

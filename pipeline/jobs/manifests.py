@@ -51,9 +51,8 @@ def read(path: Path, kind: type[M]) -> M | None:
     Read again from the same bytes, it is the same object: `serve` runs every job in one process, and
     its render and site jobs read the same locale manifests at every save. Manifests are values: no
     caller changes one it read."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
+    raw = fsio.read_own(path)
+    if raw is None:
         return None
     key = (str(path), kind.__name__)
     hit = _read.get(key)
@@ -83,10 +82,8 @@ def stored_pages(path: Path, kind: type[M]) -> dict[str, object]:
 
 
 def _stored(path: Path, kind: type[M]) -> dict[str, Any] | None:
-    try:
-        return _decoded(path.read_bytes(), kind)
-    except OSError:
-        return None
+    raw = fsio.read_own(path)
+    return _decoded(raw, kind) if raw is not None else None
 
 
 def _decoded(raw: bytes, kind: type[M]) -> dict[str, Any] | None:

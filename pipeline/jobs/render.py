@@ -62,10 +62,7 @@ def _inputs(project: Project, shard: int, shards: int) -> str:
 def _shard_state(path: Path, shard: int, shards: int) -> str:
     """Names what the locale manifest at `path` says about the shard's pages (and the interface). The
     same bytes give the same answer without decoding them again (`serve` asks at every save)."""
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raw = b""
+    raw = fsio.read_own(path) or b""
     key = (str(path), shard, shards)
     hit = _shard_states.get(key)
     if hit is not None and hit[0] == raw:

@@ -101,8 +101,8 @@ class Builder:
                 ran.append(f"{job.name} {(time.perf_counter() - start) * 1000:.0f} ms")
             _not_older_than_inputs(job)
         self._verdict()
-        problems = fsio.read_bytes(self.project.problems) or b""
-        summary = fsio.read_bytes(self.project.summary) or b""
+        problems = fsio.read_own(self.project.problems) or b""
+        summary = fsio.read_own(self.project.summary) or b""
         return Outcome(tuple(ran), tuple(problems.decode("utf-8").splitlines()), summary.decode("utf-8"))
 
     def _load_settings(self) -> bool:
@@ -173,7 +173,7 @@ class Builder:
         """Rule `verdict` (`cp problems.txt LOG; touch verdict.ok`) and what the run's end does with it:
         its output stands only while no error does (see runlock.RunEnd)."""
         project = self.project
-        problems = fsio.read_bytes(project.problems) or b""
+        problems = fsio.read_own(project.problems) or b""
         verdict_log = project.output / "logs" / "verdict.log"
         shards = self.settings.render_shards if self.settings else 0
         renders = [project.render_manifest(s) for s in range(shards)]
