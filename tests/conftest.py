@@ -87,16 +87,22 @@ def snakemake(root: Path, *args: str, check: bool = True, timeout: float | None 
     """`snakemake <args>` in `root`. A run that outlives `timeout` is killed with its jobs and fails the test."""
     process = subprocess.Popen([need("snakemake"), *args], cwd=root, text=True, env=snakemake_env(),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    result = finish(process, timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def finish(process: subprocess.Popen, timeout: float | None = 60) -> subprocess.CompletedProcess:
+    """The result of `process` (started in a new session); one that outlives `timeout` is killed with its
+    jobs and fails the test."""
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        pytest.fail(f"snakemake {' '.join(args)} did not finish within {timeout} s (killed)")
-    result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
-    if check and result.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+        pytest.fail(f"{' '.join(process.args)} did not finish within {timeout} s (killed)")
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))

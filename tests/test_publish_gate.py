@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import need, new_project
+from conftest import finish, need, new_project
 from fake_libretranslate import FakeLibre
 from helpers import review_all, set_fuzzy, sitemap_urls, treatment_pages
 
@@ -51,16 +51,6 @@ def start(root: Path, *args: str, prefix: tuple[str, ...] = (),
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     return subprocess.Popen([*prefix, need("snakemake"), *(args or ("all",))], cwd=root, text=True, env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=limit)
-
-
-def finish(process: subprocess.Popen, timeout: float = 60) -> subprocess.CompletedProcess:
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"{' '.join(process.args)} did not finish within {timeout} s (killed)")
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def ok(root: Path, *args: str) -> subprocess.CompletedProcess:
