@@ -8,8 +8,9 @@ import hashlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -121,32 +122,108 @@ def write_atomic(path: Path, data: bytes, expect: bytes | None | bool = True, du
     meanwhile and ConflictError is raised instead of overwriting their work (see `_swap_in`).
     ``True`` means "no guard".
     `durable` adds an fsync (translators' catalogs): a rename alone already survives ``kill -9``.
+    Many files at once: `stage` them all, `make_durable` them together, then `put_in_place` each.
     """
+    staged = stage(path, data, expect)
+    if staged is None:
+        return False
+    if durable:
+        make_durable([staged])
+    put_in_place(staged)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """New content for `path`, written to the temporary file `tmp` beside it and not yet in place;
+    `guarded`: it replaces only the bytes `expect` (None: no file), see `write_atomic`."""
+
+    path: Path
+    tmp: Path
+    guarded: bool
+    expect: bytes | None
+
+
+def stage(path: Path, data: bytes, expect: bytes | None | bool = True) -> Staged | None:
+    """The first half of `write_atomic`: `data` in a temporary file beside `path`. None when `path`
+    already holds `data` (nothing to write); ConflictError when it does not hold `expect` now."""
     current = read_own(path) if expect is True else read_bytes(path)
     if current == data:
-        return False
+        return None
     if expect is not True and current != expect:
         raise _conflict(path)
     fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
         os.chmod(tmp, path.stat().st_mode & 0o777 if current is not None else 0o644)
-        if expect is True:
-            os.replace(tmp, path)
-        else:
-            _swap_in(Path(tmp), path, expect)
-        _changed(path)
     except OSError as exc:
         _remove_quietly(Path(tmp))
         raise PipelineError(f"cannot write: {exc.strerror or exc}", path) from None
     except BaseException:
         _remove_quietly(Path(tmp))
         raise
-    return True
+    return Staged(path, Path(tmp), False, None) if expect is True else Staged(path, Path(tmp), True, current)
+
+
+def make_durable(staged: Sequence[Staged]) -> None:
+    """The staged files' content on the disk before any of them replaces a file: after a power cut, a
+    replaced file is the old or the new content, never an empty one. One file: an fsync. Many (an update
+    job replacing a locale's catalogs): one syncfs(2) of their file system, one journal commit instead of
+    one for each file (an fsync each was 1.3–2.6 s of an edit that rewrites 8,000 catalogs)."""
+    try:
+        if len(staged) > 1 and _synced_each_file_system([each.tmp for each in staged]):
+            return
+        for each in staged:  # one file, no syncfs here, or a syncfs that failed: fsync tells which file
+            _sync(each.tmp, os.fsync)
+    except OSError as exc:
+        for each in staged:
+            _remove_quietly(each.tmp)
+        raise PipelineError(f"cannot write: {exc.strerror or exc}", staged[0].path) from None
+
+
+def _synced_each_file_system(files: list[Path]) -> bool:
+    call = _libc_syncfs()
+    if call is None:
+        return False
+    one_on_each = {os.stat(file).st_dev: file for file in files}
+    return all(_sync(file, call) == 0 for file in one_on_each.values())
+
+
+def _sync(path: Path, call: Callable[[int], Any]) -> Any:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return call(fd)
+    finally:
+        os.close(fd)
+
+
+@cache
+def _libc_syncfs() -> Any:
+    try:
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int]
+    call.restype = ctypes.c_int
+    return call
+
+
+def put_in_place(staged: Staged) -> None:
+    """The second half of `write_atomic`: the staged file replaces `path` (swapped in, when guarded: a save
+    made since it was staged raises ConflictError and is kept). The temporary file is gone either way."""
+    try:
+        if not staged.guarded:
+            os.replace(staged.tmp, staged.path)
+        else:
+            _swap_in(staged.tmp, staged.path, staged.expect)
+        _changed(staged.path)
+    except OSError as exc:
+        _remove_quietly(staged.tmp)
+        raise PipelineError(f"cannot write: {exc.strerror or exc}", staged.path) from None
+    except BaseException:
+        _remove_quietly(staged.tmp)
+        raise
 
 
 def write_in_place(path: Path, data: bytes) -> None:

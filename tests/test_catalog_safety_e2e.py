@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -17,6 +18,7 @@ from helpers import review_all
 
 from pipeline.config import load_settings
 from pipeline.errors import ConflictError
+from pipeline.fsio import is_temporary, make_durable
 from pipeline.jobs import update as update_job
 from pipeline.jobs.extract import run_extract
 from pipeline.paths import Project
@@ -94,24 +96,34 @@ def test_source_edits_move_delete_return_on_the_real_pipeline(project):
 
 
 @pytest.mark.built
-def test_a_catalog_saved_during_the_update_is_not_overwritten(project):
+@pytest.mark.parametrize("saved_after", ["read", "staged"])
+def test_a_catalog_saved_during_the_update_is_not_overwritten(project, saved_after):
+    """The job reads a catalog, merges it, stages its new version beside it (a locale's catalogs are made
+    durable together), then swaps it in. A translator's save after the read, or after the staging, is
+    kept; the job's version is thrown away, and no temporary file is left."""
     proj = Project(project)
     settings = load_settings(proj.config_file)
     path = project / PO
     read_earlier = path.read_bytes()
-    path.write_bytes(read_earlier.replace(b'msgid "Headache"\nmsgstr ""', b'msgid "Headache"\nmsgstr "Dolor"'))
-    saved = path.read_bytes()
     (project / "source" / "iv-ketamine-infusion.txt").write_text(
         SEED.read_text("utf-8").replace("• Headache", "• Headache or migraine"), "utf-8")
     run_extract(proj, settings)
     pot = proj.template("iv-ketamine-infusion").read_bytes()
     es = settings.locale("es")
-    # read before the save:
     _, before, merged = update_job.merge_catalog(proj, es, "iv-ketamine-infusion", pot, read_earlier)
+    save = read_earlier.replace(b'msgid "Headache"\nmsgstr ""', b'msgid "Headache"\nmsgstr "Dolor"')
+    assert save != read_earlier
     with pytest.raises(ConflictError) as caught:
-        update_job.write_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier, before)
+        if saved_after == "read":
+            path.write_bytes(save)
+        laid = update_job.lay_out_catalog(proj, es, "iv-ketamine-infusion", merged, read_earlier, before)
+        assert laid.staged is not None and laid.staged.tmp.read_bytes() == laid.data
+        make_durable([laid.staged])
+        path.write_bytes(save)
+        update_job.put_catalog(proj, path, merged, laid)
     assert str(caught.value).startswith(f"{project / PO}: changed on disk")
-    assert path.read_bytes() == saved
+    assert path.read_bytes() == save
+    assert not [p for p in path.parent.iterdir() if is_temporary(p.name)]
 
 
 @pytest.mark.long
@@ -157,3 +169,38 @@ def test_a_job_killed_while_caching_a_compiled_template_leaves_nothing_after_the
     assert [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts] == []
     assert (project / "output" / "site" / "en-gb" / "iv-ketamine-infusion" / "index.html").is_file()
 
+
+
+def test_every_replaced_catalog_is_on_the_disk_before_its_swap_with_one_sync_a_locale(project):
+    """A translator's file is replaced only by content already on the disk: after a power cut it is the
+    old or the new file, never an empty one. strace follows the real run: in each job process, between
+    the creation of a catalog's temporary file and its swap into place, a syncfs (or fsync) completed.
+    The job makes a locale's catalogs durable together: one sync a locale, not one a catalog."""
+    for i in range(3):
+        text = SEED.read_text("utf-8").replace("URL Slug: iv-ketamine-infusion", f"URL Slug: page-{i}")
+        (project / "source" / f"page-{i}.txt").write_text(text.replace("(ref", f"(ref {i}"), "utf-8")
+    snakemake(project, "all")
+    for page in (project / "source").glob("*.txt"):
+        page.write_text(page.read_text("utf-8").replace("• Headache", "• Headache or migraine"), "utf-8")
+    trace = project.parent / "strace.log"
+    result = subprocess.run([need("strace"), "-f", "-qq", "-o", str(trace), "-e",
+                             "trace=openat,fsync,fdatasync,syncfs,rename,renameat,renameat2", need("snakemake"), "all"],
+                            cwd=project, env=snakemake_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    created: dict[tuple[str, str], int] = {}  # (pid, temporary file) -> line
+    synced: dict[str, list[int]] = {}  # pid -> lines where a sync completed
+    swapped = 0
+    for number, line in enumerate(trace.read_text().splitlines()):
+        pid, _, call = line.partition(" ")
+        call = call.strip()
+        if call.startswith("openat(") and "O_CREAT" in call:
+            created[pid, call.split('"')[1]] = number
+        elif re.match(r"(<\.\.\. )?(syncfs|fsync|fdatasync)\b", call) and call.endswith("= 0"):
+            synced.setdefault(pid, []).append(number)
+        elif call.startswith("renameat2(") and "RENAME_EXCHANGE" in call and "/locales/" in call:
+            tmp = call.split('"')[1]
+            start = created[pid, tmp]
+            assert any(start < at < number for at in synced.get(pid, [])), f"{tmp} swapped in before any sync"
+            swapped += 1
+    assert swapped == 4 * 7  # 4 pages × 7 locales, every catalog replaced
+    assert 0 < sum(map(len, synced.values())) <= 7, synced  # one a locale (and none for other files)

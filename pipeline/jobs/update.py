@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from pathlib import Path
+from typing import NamedTuple
 
 from pipeline import fsio
 from pipeline.catalogs import catalogcache
@@ -160,22 +162,44 @@ def run_update(project: Project, settings: Settings, locale_code: str,
     drafted = _prefill(project, settings, locale, work, pos, list(digests), memory_key)
     drafts = _drafts(project, settings, locale)
     memo = _recall_qa(project, locale, checker, current) if checker is not None and len(work) >= QA_MEMO_MIN else None
-    progress = Progress(f"update {locale.gettext}", len(work), "pages", "checking")
-    for name, (template, catalog) in progress.each(list(work.items())):
+
+    def fail(name: str, err: PipelineError) -> None:
+        pages[name] = _failed(err.problem)
+        record.used(project.catalog(locale.gettext, name), pos[name])  # a racing save: the next run reads it
+
+    # Every catalog is laid out and staged first, then the staged replacements of translators' files are made
+    # durable together (one syncfs, not an fsync each), then each is swapped in: each swap still refuses to
+    # replace a save made since the file was read (see fsio.put_in_place).
+    laid: dict[str, Laid] = {}
+    progress = Progress(f"update {locale.gettext}", len(work), "pages", "writing")
+    for name, (_, catalog) in progress.each(list(work.items())):
+        try:
+            laid[name] = lay_out_catalog(project, locale, name, catalog, pos[name], existing[name])
+        except PipelineError as err:
+            fail(name, err)
+    replacing = {name: it.staged for name, it in laid.items() if it.staged is not None and pos[name] is not None}
+    try:
+        fsio.make_durable(list(replacing.values()))
+    except PipelineError as err:  # the disk failed: no translator's file is replaced
+        for name in replacing:
+            fail(name, PipelineError(err.message, project.catalog(locale.gettext, name)))
+            del laid[name]
+    progress = Progress(f"update {locale.gettext}", len(laid), "pages", "checking")
+    for name, (data, lines, _, _) in progress.each(list(laid.items())):
+        template, catalog = work[name]
         po_path = project.catalog(locale.gettext, name)
         try:
-            written, lines = write_catalog(project, locale, name, catalog, pos[name], existing[name])
+            put_catalog(project, po_path, catalog, laid[name])
         except PipelineError as err:
-            pages[name] = _failed(err.problem)
-            record.used(po_path, pos[name])  # a save that raced with the write: the next run reads it
+            fail(name, err)
             continue
-        record.used(po_path, written)
+        record.used(po_path, data)
         status = _status(project, name, locale, template, catalog, checker, lines, drafts)
         pages[name] = replace(
             status,
             error=glossary_error,  # the glossary's error: every page of the locale fails with it
             inputs=fingerprint(current, present[name][1], record.digest_of(po_path)),
-            catalog_digest=fsio.digest(written),
+            catalog_digest=fsio.digest(data),
             reviewed_digest=reviewed_of(name),
             memory_digest=memory_key,
         )
@@ -207,13 +231,14 @@ def merge_catalog(project: Project, locale: SiteLocale, name: str, pot_bytes: by
             po_bytes: bytes | None) -> tuple[Catalog, Catalog | None, Catalog]:
     """(template, the catalog as it is on disk or None, the catalog merged with the template).
 
-    The read half of the job's read-modify-write of a translator's file; `write_catalog` is the
-    write half. Public so that a save racing between the two can be tested (tests/test_catalog_safety_e2e.py)."""
+    The read half of the job's read-modify-write of a translator's file; `lay_out_catalog` and
+    `put_catalog` are the write half. Public so that a save racing between them can be tested
+    (tests/test_catalog_safety_e2e.py)."""
     template = catalogcache.load(project, project.template(name), pot_bytes, keep=True)
     if not po_bytes:  # an empty file holds nobody's work (a power cut before a new catalog reached the disk)
         return template, None, updated(template, None, locale)
     path = project.catalog(locale.gettext, name)
-    existing = catalogcache.load(project, path, po_bytes, defer=True)  # stored by write_catalog if it stays
+    existing = catalogcache.load(project, path, po_bytes, defer=True)  # stored by lay_out_catalog if it stays
     try:
         check_header(existing, locale, project.relative(path))
         return template, existing, updated(template, existing, locale)
@@ -296,26 +321,43 @@ class _Catalogs:
         return self.read[name]
 
 
-def write_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
-                   existing: Catalog | None) -> tuple[bytes, dict[Key, int]]:
-    """Write the catalog unless it equals what is on disk; refuse if the file changed since it was read.
-    Returns the file's bytes and the line where each entry starts (for messages that name a line)."""
+class Laid(NamedTuple):
+    """A merged catalog as the job writes it (see `lay_out_catalog`)."""
+
+    data: bytes
+    lines: dict[Key, int]  # the line where each entry starts, for messages that name a line
+    staged: fsio.Staged | None  # None: the file holds `data` already
+    kept: bool  # the file stays as it is: it differs from the merged catalog only in its date
+
+
+def lay_out_catalog(project: Project, locale: SiteLocale, name: str, catalog: Catalog, po_bytes: bytes | None,
+                    existing: Catalog | None) -> Laid:
+    """The catalog's bytes and lines, staged beside the file (fsio.stage) unless the file holds them
+    already or is kept. ConflictError when the file changed since it was read. `put_catalog` puts it in place."""
     po_path = project.catalog(locale.gettext, name)
     if po_bytes is not None and existing is not None and same_but_date(catalog, existing):
         catalogcache.keep_deferred(project, po_path, po_bytes, kept=True)  # see merge_catalog
-        return po_bytes, {m.key: m.line for m in existing.live}
+        return Laid(po_bytes, {m.key: m.line for m in existing.live}, None, kept=True)
     if po_bytes is not None:
         catalogcache.keep_deferred(project, po_path, po_bytes, kept=False)
     reuse = catalogcache.entry_texts(po_path, po_bytes, existing) if po_bytes and existing is not None else None
     text, lines = format_po(catalog, reuse)
     data = text.encode("utf-8")
-    # fsync when replacing a translator's file; a new catalog holds nobody's work yet (a crash just
-    # means the next run writes it again), and 8,000 fsyncs were a fifth of a cold update.
-    fsio.write_atomic(po_path, data, expect=po_bytes, durable=po_bytes is not None)
+    return Laid(data, lines, fsio.stage(po_path, data, expect=po_bytes), kept=False)
+
+
+def put_catalog(project: Project, po_path: Path, catalog: Catalog, laid: Laid) -> None:
+    """The write half of the job's read-modify-write: the staged catalog in place (ConflictError, and the
+    save kept, when the file changed since it was read). A translator's file is replaced only after
+    `fsio.make_durable`; a new catalog holds nobody's work yet (a crash just means the next run writes it
+    again), and 8,000 fsyncs were a fifth of a cold update."""
+    if laid.kept:
+        return
+    if laid.staged is not None:
+        fsio.put_in_place(laid.staged)
     # Kept with the lines of the file as written (the merged entries carry the old file's, or none), so a
     # later run that reads it from the cache names the right lines.
-    catalogcache.store(project, po_path, data, catalog, lines, laid_out=True)
-    return data, lines
+    catalogcache.store(project, po_path, laid.data, catalog, laid.lines, laid_out=True)
 
 
 def _checker(project: Project, settings: Settings, locale: SiteLocale,
