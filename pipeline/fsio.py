@@ -170,7 +170,7 @@ def make_durable(staged: Sequence[Staged]) -> None:
     """The staged files' content on the disk before any of them replaces a file: after a power cut, a
     replaced file is the old or the new content, never an empty one. One file: an fsync. Many (an update
     job replacing a locale's catalogs): one syncfs(2) of their file system, one journal commit instead of
-    one for each file (an fsync each was 1.3–2.6 s of an edit that rewrites 8,000 catalogs)."""
+    one for each file (an edit that rewrites 8,000 catalogs spent 4.6–7.9 s in fsync, 0.2 s in syncfs)."""
     try:
         if len(staged) > 1 and _synced_each_file_system([each.tmp for each in staged]):
             return
@@ -183,7 +183,7 @@ def make_durable(staged: Sequence[Staged]) -> None:
 
 
 def _synced_each_file_system(files: list[Path]) -> bool:
-    call = _libc_syncfs()
+    call = _libc("syncfs", ctypes.c_int)
     if call is None:
         return False
     one_on_each = {os.stat(file).st_dev: file for file in files}
@@ -196,17 +196,6 @@ def _sync(path: Path, call: Callable[[int], Any]) -> Any:
         return call(fd)
     finally:
         os.close(fd)
-
-
-@cache
-def _libc_syncfs() -> Any:
-    try:
-        call = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
-    call.argtypes = [ctypes.c_int]
-    call.restype = ctypes.c_int
-    return call
 
 
 def put_in_place(staged: Staged) -> None:
@@ -335,7 +324,7 @@ def _inode(path: Path) -> int | None:
 
 def _renameat2(source: Path, target: Path, flags: int) -> bool:
     """True when done; False when this system cannot do it (the caller falls back); OSError otherwise."""
-    call = _libc_renameat2()
+    call = _libc("renameat2", ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
     if call is None:
         return False
     if call(-100, os.fsencode(source), -100, os.fsencode(target), flags) == 0:  # -100: AT_FDCWD
@@ -349,13 +338,13 @@ def _renameat2(source: Path, target: Path, flags: int) -> bool:
 
 
 @cache
-def _libc_renameat2() -> Any:
+def _libc(name: str, *argtypes: Any) -> Any:
+    """The C library's function `name` returning an int, or None where this system's library lacks it."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        call = libc.renameat2
+        call = getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
-    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    call.argtypes = list(argtypes)
     call.restype = ctypes.c_int
     return call
 
