@@ -16,12 +16,15 @@ import pytest
 from conftest import SEED, need, snakemake, snakemake_env
 from helpers import review_all
 
+from pipeline import fsio
 from pipeline.config import load_settings
 from pipeline.errors import ConflictError
 from pipeline.fsio import is_temporary, make_durable
+from pipeline.jobs import manifests
 from pipeline.jobs import update as update_job
 from pipeline.jobs.extract import run_extract
-from pipeline.paths import Project
+from pipeline.jobs.manifests import LocaleManifest
+from pipeline.paths import INTERFACE, Project
 from pipeline.po.pofile import read_po
 
 PO = "locales/es/LC_MESSAGES/iv-ketamine-infusion.po"
@@ -126,11 +129,21 @@ def test_a_catalog_saved_during_the_update_is_not_overwritten(project, saved_aft
     assert not [p for p in path.parent.iterdir() if is_temporary(p.name)]
 
 
-@pytest.mark.long
-def test_kill_9_at_random_moments_leaves_whole_files_and_a_rerun_completes(project, tmp_path):
-    for i in range(12):
+def add_pages(project: Path, count: int) -> None:
+    """`count` more pages in `source/`: the seed under other slugs."""
+    for i in range(count):
         text = SEED.read_text("utf-8").replace("URL Slug: iv-ketamine-infusion", f"URL Slug: page-{i}")
         (project / "source" / f"page-{i}.txt").write_text(text.replace("(ref", f"(ref {i}"), "utf-8")
+
+
+def edit_every_page(project: Path) -> None:
+    for page in (project / "source").glob("*.txt"):
+        page.write_text(page.read_text("utf-8").replace("• Headache", "• Headache or migraine"), "utf-8")
+
+
+@pytest.mark.long
+def test_kill_9_at_random_moments_leaves_whole_files_and_a_rerun_completes(project, tmp_path):
+    add_pages(project, 12)
     clean = tmp_path / "clean"
     shutil.copytree(project, clean)
     snakemake(clean, "all")
@@ -176,12 +189,9 @@ def test_every_replaced_catalog_is_on_the_disk_before_its_swap_with_one_sync_a_l
     old or the new file, never an empty one. strace follows the real run: in each job process, between
     the creation of a catalog's temporary file and its swap into place, a syncfs (or fsync) completed.
     The job makes a locale's catalogs durable together: one sync a locale, not one a catalog."""
-    for i in range(3):
-        text = SEED.read_text("utf-8").replace("URL Slug: iv-ketamine-infusion", f"URL Slug: page-{i}")
-        (project / "source" / f"page-{i}.txt").write_text(text.replace("(ref", f"(ref {i}"), "utf-8")
+    add_pages(project, 3)
     snakemake(project, "all")
-    for page in (project / "source").glob("*.txt"):
-        page.write_text(page.read_text("utf-8").replace("• Headache", "• Headache or migraine"), "utf-8")
+    edit_every_page(project)
     trace = project.parent / "strace.log"
     result = subprocess.run([need("strace"), "-f", "-qq", "-o", str(trace), "-e",
                              "trace=openat,fsync,fdatasync,syncfs,rename,renameat,renameat2", need("snakemake"), "all"],
@@ -204,3 +214,33 @@ def test_every_replaced_catalog_is_on_the_disk_before_its_swap_with_one_sync_a_l
             swapped += 1
     assert swapped == 4 * 7  # 4 pages × 7 locales, every catalog replaced
     assert 0 < sum(map(len, synced.values())) <= 7, synced  # one a locale (and none for other files)
+
+
+def test_a_locale_is_written_in_batches_and_every_catalog_lands_as_checked(project, monkeypatch):
+    """The update job writes a locale's catalogs STAGED_AT_ONCE at a time (one sync each batch, and a bounded
+    number of catalogs held). With batches of 2, 5 edited pages are synced as 2 + 2 + 1, and every catalog on
+    disk is the version the job's manifest says it checked, with the edit merged in."""
+    add_pages(project, 4)
+    snakemake(project, "all")
+    edit_every_page(project)
+    snakemake(project, str(Path("output/.state/extract.json")))
+    proj = Project(project)
+    settings = load_settings(proj.config_file)
+    batches: list[int] = []
+    real = fsio.make_durable
+
+    def observed(staged):
+        batches.append(len(staged))
+        real(staged)
+
+    monkeypatch.setattr(update_job, "STAGED_AT_ONCE", 2)
+    monkeypatch.setattr(fsio, "make_durable", observed)
+    update_job.run_update(proj, settings, "es")
+    assert batches == [2, 2, 1]
+    manifest = manifests.read(proj.locale_manifest("es"), LocaleManifest)
+    assert manifest is not None and len(manifest.pages) == 6  # and the site's interface catalog
+    for name, page in manifest.pages.items():
+        data = proj.catalog("es", name).read_bytes()
+        assert page.error is None and page.catalog_digest == fsio.digest(data), name
+        assert (b'msgid "Headache or migraine"' in data) == (name != INTERFACE), name
+    assert not [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts]

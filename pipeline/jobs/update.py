@@ -46,6 +46,9 @@ from pipeline.review.qa import Checker, read_glossary
 
 log = logging.getLogger("clinic_l10n")
 SLUG_KEY = (URL_SLUG, "")  # msgctxt of the slug entry; msgid filled per page
+# Catalogs written together (see run_update): one sync to the disk for so many translators' files, and no more
+# of their bytes held at once (~28 KB a translated page).
+STAGED_AT_ONCE = 256
 
 
 def run_update_group(project: Project, settings: Settings, group: int) -> None:
@@ -167,42 +170,44 @@ def run_update(project: Project, settings: Settings, locale_code: str,
         pages[name] = _failed(err.problem)
         record.used(project.catalog(locale.gettext, name), pos[name])  # a racing save: the next run reads it
 
-    # Every catalog is laid out and staged first, then the staged replacements of translators' files are made
-    # durable together (one syncfs, not an fsync each), then each is swapped in: each swap still refuses to
-    # replace a save made since the file was read (see fsio.put_in_place).
-    laid: dict[str, Laid] = {}
-    progress = Progress(f"update {locale.gettext}", len(work), "pages", "writing")
-    for name, (_, catalog) in progress.each(list(work.items())):
+    # The catalogs are written STAGED_AT_ONCE at a time: each is laid out and staged beside its file, the
+    # staged replacements of translators' files are made durable together (one syncfs, not an fsync each),
+    # then each is swapped in, still refusing to replace a save made since the file was read (fsio.put_in_place).
+    progress = Progress(f"update {locale.gettext}", len(work), "pages", "checking")
+    names = list(work)
+    for first in range(0, len(names), STAGED_AT_ONCE):
+        laid: dict[str, Laid] = {}
+        for name in names[first:first + STAGED_AT_ONCE]:
+            try:
+                laid[name] = lay_out_catalog(project, locale, name, work[name][1], pos[name], existing[name])
+            except PipelineError as err:
+                fail(name, err)
+        replacing = {n: it.staged for n, it in laid.items() if it.staged is not None and pos[n] is not None}
         try:
-            laid[name] = lay_out_catalog(project, locale, name, catalog, pos[name], existing[name])
-        except PipelineError as err:
-            fail(name, err)
-    replacing = {name: it.staged for name, it in laid.items() if it.staged is not None and pos[name] is not None}
-    try:
-        fsio.make_durable(list(replacing.values()))
-    except PipelineError as err:  # the disk failed: no translator's file is replaced
-        for name in replacing:
-            fail(name, PipelineError(err.message, project.catalog(locale.gettext, name)))
-            del laid[name]
-    progress = Progress(f"update {locale.gettext}", len(laid), "pages", "checking")
-    for name, (data, lines, _, _) in progress.each(list(laid.items())):
-        template, catalog = work[name]
-        po_path = project.catalog(locale.gettext, name)
-        try:
-            put_catalog(project, po_path, catalog, laid[name])
-        except PipelineError as err:
-            fail(name, err)
-            continue
-        record.used(po_path, data)
-        status = _status(project, name, locale, template, catalog, checker, lines, drafts)
-        pages[name] = replace(
-            status,
-            error=glossary_error,  # the glossary's error: every page of the locale fails with it
-            inputs=fingerprint(current, present[name][1], record.digest_of(po_path)),
-            catalog_digest=fsio.digest(data),
-            reviewed_digest=reviewed_of(name),
-            memory_digest=memory_key,
-        )
+            fsio.make_durable(list(replacing.values()))
+        except PipelineError as err:  # the disk failed: no translator's file is replaced
+            for name in replacing:
+                fail(name, PipelineError(err.message, project.catalog(locale.gettext, name)))
+                del laid[name]
+        for name, (data, lines, _, _) in laid.items():
+            template, catalog = work[name]
+            po_path = project.catalog(locale.gettext, name)
+            try:
+                put_catalog(project, po_path, catalog, laid[name])
+            except PipelineError as err:
+                fail(name, err)
+                continue
+            record.used(po_path, data)
+            status = _status(project, name, locale, template, catalog, checker, lines, drafts)
+            pages[name] = replace(
+                status,
+                error=glossary_error,  # the glossary's error: every page of the locale fails with it
+                inputs=fingerprint(current, present[name][1], record.digest_of(po_path)),
+                catalog_digest=fsio.digest(data),
+                reviewed_digest=reviewed_of(name),
+                memory_digest=memory_key,
+            )
+        progress.advance(len(names[first:first + STAGED_AT_ONCE]))
     if memo is not None and checker is not None:
         _keep_qa(project, locale, checker, memo)
     if drafted:
