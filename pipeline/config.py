@@ -131,8 +131,11 @@ def read_config(path: Path) -> dict[str, Any]:
 
 def _text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
+        data = fsio.read_bytes(path)  # never blocks: a FIFO there is refused
+        return data.decode("utf-8") if data is not None else ""
+    except PipelineError as err:
+        raise ConfigError(f"cannot read configuration: {err.message}", path) from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read configuration: {exc}", path) from None
 
 

@@ -46,7 +46,7 @@ class Project:
         """Page names: every ``source/*.txt``, sorted. A name is the file's stem."""
         if not self.source_dir.is_dir():
             return []
-        return sorted(p.stem for p in self.source_dir.glob("*.txt") if p.is_file())
+        return sorted(p.stem for p in self.source_dir.glob("*.txt") if not p.is_dir())  # a FIFO there: refused by name
 
     def template(self, page: str) -> Path:
         return Path(f"{self.root}/locales/templates/LC_MESSAGES/{page}.pot")  # one parse, not four joins

@@ -520,6 +520,23 @@ def test_fifo_in_place_of_a_catalog_is_an_error_not_a_hang(project):
     assert "Headache or migraine" in (project / EN_PAGE).read_text("utf-8")
 
 
+@pytest.mark.parametrize("where", ["config/config.yaml", f"source/{PAGE}.txt", "config/glossary/es.csv"])
+@pytest.mark.parametrize("command", ["all", "check"])
+def test_fifo_in_place_of_the_configuration_a_copy_deck_or_a_glossary_is_an_error_not_a_hang(project, where, command):
+    """Case 14: a FIFO where the configuration, a copy deck or a glossary should be, for a build and for
+    `snakemake check`: one error naming it, no traceback, no hang."""
+    ok(project)
+    (project / where).unlink()
+    os.mkfifo(project / where)
+    result = run(project, command, timeout=30)
+    if command == "all":
+        assert_clean_error(result, where)
+    else:  # `snakemake check` lists problems as the status report does: `path[:line]: message`
+        assert_no_traceback(result)
+        assert result.returncode != 0
+        assert re.search(rf"{re.escape(where)}(:\d+)?: ", result.stdout + result.stderr)
+
+
 def yaml_alias_bomb() -> str:
     lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
     lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1},"

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from pipeline import fsio
 from pipeline.copydeck.grammar import (
     Reading,
     breadcrumb_items,
@@ -37,7 +38,7 @@ from pipeline.copydeck.grammar import (
     reading_notice,
 )
 from pipeline.copydeck.model import Anchor, Block, BulletList, OrderedList, Page, Paragraph, Section, Text
-from pipeline.errors import Problem, SourceError
+from pipeline.errors import PipelineError, Problem, SourceError
 from pipeline.quantities import EMAIL, PHONE, URL
 
 __all__ = ["Deck", "is_heading", "parse_deck", "parse_page", "read_deck", "read_page"]
@@ -82,9 +83,11 @@ def read_page(path: Path, display: str | None = None) -> Page:
 def read_deck(path: Path, display: str | None = None) -> Deck:
     name = display or str(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}", name) from None
+        data = fsio.read_bytes(path)  # never blocks: a FIFO there is refused
+    except PipelineError as err:
+        raise SourceError(err.message, name) from None
+    if data is None:
+        raise SourceError("cannot read: No such file or directory", name)
     return parse_deck(data, name, path.stem)
 
 
