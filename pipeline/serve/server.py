@@ -100,15 +100,15 @@ def handler_for(live: Live) -> type[BaseHTTPRequestHandler]:
                 body = _decorate(_index(live), live, after, missing=True)
                 return self._send(HTTPStatus.OK, "text/html; charset=utf-8", body)
             file = resolve(live, path)
-            if file is None:
-                body = _decorate(_not_found(path), live, after, missing=True)
-                return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body)
-            if file.is_dir():
+            if file is not None and file.is_dir():
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                 self.send_header("Location", quote(path + "/"))
                 self.end_headers()
                 return None
-            data = file.read_bytes()
+            data = fsio.read_own(file) if file is not None else None  # never blocks; None too for a file a build
+            if data is None or file is None:  # removed since it was resolved
+                body = _decorate(_not_found(path), live, after, missing=True)
+                return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", body)
             kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
             if kind == "text/html":
                 data = _decorate(data.decode("utf-8", "replace"), live, after)
