@@ -60,12 +60,15 @@ def cache_compiled_templates(folder: Path) -> None:
 
     class AtomicBytecodeCache(FileSystemBytecodeCache):
         def load_bytecode(self, bucket: Bucket) -> None:  # never blocks on a FIFO planted in its folder
-            data = fsio.read_own(Path(self.directory) / (self.pattern % (bucket.key,)))
+            data = fsio.read_own(self.file(bucket))
             if data is not None:
                 bucket.bytecode_from_string(data)
 
         def dump_bytecode(self, bucket: Bucket) -> None:
-            fsio.write_atomic(Path(self.directory) / (self.pattern % (bucket.key,)), bucket.bytecode_to_string())
+            fsio.write_atomic(self.file(bucket), bucket.bytecode_to_string())
+
+        def file(self, bucket: Bucket) -> Path:
+            return Path(self.directory) / (self.pattern % (bucket.key,))
 
     folder.mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = AtomicBytecodeCache(str(folder))
