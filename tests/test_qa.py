@@ -62,6 +62,8 @@ def test_warnings_do_not_block():
     assert ("length", False) in findings("Wide", "診" * 31, ctxt="meta title")
     assert ("punctuation", False) in findings("Rest.", "Descanso")
     assert ("repeated-word", False) in findings("Rest.", "Descanso descanso.")
+    assert ("repeated-word", False) not in findings("The Duran Duran song.", "La canción de Duran Duran.")
+    assert ("repeated-word", False) in findings("The Duran Duran song.", "La la canción de Duran Duran.")
     assert ("whitespace", False) in findings("Rest.", "Descanso. ")
 
 

@@ -281,7 +281,10 @@ class Checker:
             yield None, f"the source ends with {end!r}, the translation does not"
 
     def repeated_word(self, m: Message) -> Iterator[Issue]:
-        repeated = {w.lower() for w in REPEATED.findall(m.msgstr)} - {w.lower() for w in REPEATED.findall(m.msgid)}
+        doubled = REPEATED.findall(m.msgstr)
+        if not doubled:  # most translations: the source need not be searched
+            return
+        repeated = {w.lower() for w in doubled} - {w.lower() for w in REPEATED.findall(m.msgid)}
         if repeated:
             yield None, f"repeated word: {', '.join(sorted(repeated))}"
 
