@@ -244,3 +244,34 @@ def test_a_locale_is_written_in_batches_and_every_catalog_lands_as_checked(proje
         assert page.error is None and page.catalog_digest == fsio.digest(data), name
         assert (b'msgid "Headache or migraine"' in data) == (name != INTERFACE), name
     assert not [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts]
+
+
+@pytest.mark.parametrize("failing", ["syncfs", "syncfs,fsync"])
+def test_a_failed_sync_falls_back_to_an_fsync_each_or_replaces_no_catalog(project, failing):
+    """strace makes the disk's syncs fail (EIO). When syncfs alone fails, the job syncs each catalog with
+    fsync and the run is whole. When fsync fails too, no translator's file is replaced: each catalog's page
+    fails with one error naming it, the files stay byte-identical, and no temporary file is left."""
+    add_pages(project, 3)
+    snakemake(project, "all")
+    catalogs = sorted(project.glob("locales/*/LC_MESSAGES/*.po"))
+    edit_every_page(project)
+    before = {po: po.read_bytes() for po in catalogs}
+    trace = project.parent / "strace.log"
+    result = subprocess.run([need("strace"), "-f", "-qq", "-o", str(trace), "-e", "trace=syncfs,fsync",
+                             "-e", f"inject={failing}:error=EIO", need("snakemake"), "all"],
+                            cwd=project, env=snakemake_env(), capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-3000:]
+    edited = [po for po in catalogs if po.stem != "site"]
+    assert len(edited) == 4 * 7
+    if failing == "syncfs":
+        assert result.returncode == 0, output[-3000:]
+        assert all(b'msgid "Headache or migraine"' in po.read_bytes() for po in edited)
+        fsyncs = re.findall(r"(?:\bfsync\(\d+\)|<\.\.\. fsync resumed>\))\s+= 0$", trace.read_text(), re.MULTILINE)
+        assert len(fsyncs) >= len(edited)  # the fallback: one for each catalog
+    else:
+        assert result.returncode != 0
+        for po in edited:
+            assert f"{po.relative_to(project)}: error: cannot write: Input/output error" in output, po
+        assert {po: po.read_bytes() for po in catalogs} == before
+    assert not [p for p in project.rglob("*.tmp") if ".snakemake" not in p.parts]
