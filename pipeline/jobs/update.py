@@ -175,9 +175,9 @@ def run_update(project: Project, settings: Settings, locale_code: str,
     # then each is swapped in, still refusing to replace a save made since the file was read (fsio.put_in_place).
     progress = Progress(f"update {locale.gettext}", len(work), "pages", "checking")
     names = list(work)
-    for first in range(0, len(names), STAGED_AT_ONCE):
+    for batch in (names[first:first + STAGED_AT_ONCE] for first in range(0, len(names), STAGED_AT_ONCE)):
         laid: dict[str, Laid] = {}
-        for name in names[first:first + STAGED_AT_ONCE]:
+        for name in batch:
             try:
                 laid[name] = lay_out_catalog(project, locale, name, work[name][1], pos[name], existing[name])
             except PipelineError as err:
@@ -207,7 +207,7 @@ def run_update(project: Project, settings: Settings, locale_code: str,
                 reviewed_digest=reviewed_of(name),
                 memory_digest=memory_key,
             )
-        progress.advance(len(names[first:first + STAGED_AT_ONCE]))
+        progress.advance(len(batch))
     if memo is not None and checker is not None:
         _keep_qa(project, locale, checker, memo)
     if drafted:
