@@ -157,6 +157,8 @@ def test_kill_9_at_random_moments_leaves_whole_files_and_a_rerun_completes(proje
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         for path in (project / "locales").rglob("*.po*"):
+            if is_temporary(path.name):  # a killed writer's temporary file: swept by the next run (asserted below)
+                continue
             assert path.read_bytes() == expected[path.relative_to(project)], path  # never a partial file
     snakemake(project, "all")
     found = {p.relative_to(project): p.read_bytes() for p in (project / "locales").rglob("*.po*")}
