@@ -231,3 +231,28 @@ def test_a_remembering_checker_takes_what_it_recalls_and_learns_what_it_checks()
     assert recalling.entry(other) == Checker(EN, es, (), ()).entry(other)
     assert set(recalling.learned) == {entry_digest(*fields), entry_digest(*fields[:2], other.msgstr, *fields[3:])}
 
+
+
+def test_entries_met_again_keep_their_own_lines_and_findings_past_what_a_checker_recalls_by_texts():
+    """A checker recalls the last RECENT_TEXTS entries by their texts (a shared disclaimer on every page):
+    met again, at another line or after that many others, an entry gets a fresh checker's findings at
+    its own line, and every entry stays in `learned` (the memo the next run recalls)."""
+    from pipeline.review import qa
+
+    es = SiteLocale.parse("es")
+    shared = Message("Avoid driving for 24 hours.", "Evite conducir durante 48 horas.", line=3)
+    others = [Message(f"Rest for {n} minutes.", f"Descanse {n + (n % 2)} minutos.", line=10) for n in range(1, 60)]
+    many = Checker(EN, es, (), ())
+    rounds = [[shared, *others], [replace(shared, line=40), *others[:5]], [replace(shared, line=77),
+                                                                 replace(shared, msgstr="Evite conducir 24 horas.")]]
+    old = qa.RECENT_TEXTS
+    qa.RECENT_TEXTS = 16  # so the entries of the first round are forgotten by texts before the later ones
+    try:
+        seen = [[many.entry(m) for m in entries] for entries in rounds]
+    finally:
+        qa.RECENT_TEXTS = old
+    assert seen == [[Checker(EN, es, (), ()).entry(m) for m in entries] for entries in rounds]
+    assert [f.line for f in seen[1][0]] == [40, 40] and [f.line for f in seen[2][0]] == [77, 77]
+    assert seen[2][1] == []  # the same source text, translated again
+    assert sum(bool(found) for found in seen[0]) == 1 + 30  # the odd minutes are changed numbers
+    assert len(many.learned) == 2 + len(others)  # the shared entry in two translations, and the others
