@@ -144,13 +144,17 @@ def file_floor(root: Path, before: dict[str, int], after: dict[str, int]) -> tup
 
 def _replay(root: Path, files: list[tuple[str, bytes]], removed: list[str]) -> None:
     from pipeline import fsio
+    from pipeline.jobs.update import STAGED_AT_ONCE
 
-    catalogs = [(name, data) for name, data in files if _replaces_a_catalog(root, name)]
+    catalogs: list[tuple[str, bytes]] = []
     for name, data in files:
-        if not _replaces_a_catalog(root, name):
+        if _replaces_a_catalog(root, name):
+            catalogs.append((name, data))
+        else:
             write_as_the_pipeline(root, name, data)
-    for start in range(0, len(catalogs), 256):  # as an update job does (STAGED_AT_ONCE): one sync a batch
-        staged = [each for name, data in catalogs[start:start + 256] if (each := fsio.stage(root / name, data))]
+    for start in range(0, len(catalogs), STAGED_AT_ONCE):  # as an update job does: one sync a batch
+        batch = catalogs[start:start + STAGED_AT_ONCE]
+        staged = [each for name, data in batch if (each := fsio.stage(root / name, data))]
         fsio.make_durable(staged)
         for each in staged:
             fsio.put_in_place(each)
