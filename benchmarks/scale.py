@@ -21,7 +21,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from statistics import median
 
@@ -391,91 +392,120 @@ def empty_catalog_rows(root: Path, scratch: Path) -> list[Row]:
 def translated_rows(scratch: Path, pages: int, locales: list[str], targets: dict[str, float],
                     memory_target: int | None, disks: bool = False) -> list[Row]:
     """Every catalog translated and reviewed (pseudo-translations in each locale's script): a cold build,
-    a sentence on every page edited, and an agency delivering every catalog of one locale at once;
-    `disks`: then the edit on this disk and on a RAM disk (`disk_rows`)."""
+    a sentence on every page edited, and an agency delivering every catalog of one locale at once.
+    `disks`: each run is also made, just before, on a copy of the project on a RAM disk, and the steady-state
+    edit then alternates between the two (`disk_rows`): how much of each run is waiting for this disk."""
     size = f"{pages:,} × {len(locales)}"
     rows: list[Row] = []
     root = translated_project(scratch / f"t{pages}", pages, locales)
-    seconds, _, peak = snakemake(root, memory=True)
-    live, versions = published(root), pages * (len(locales) + 1)  # the English pages too
-    met = seconds <= targets["cold"] and (memory_target is None or peak <= memory_target * 2**20)
-    rows.append((f"translated catalogs, {size}: cold build", f"{seconds:.1f} s",
-                 f"peak memory {peak / 2**20:.0f} MB (all processes); {live:,} of {versions:,} versions published",
-                 f"≤ {targets['cold']:.0f} s" + (f", ≤ {memory_target} MB" if memory_target else ""),
-                 met and live == versions))
+    with ram_twin(root) if disks else nullcontext(None) as twin:
+        in_ram = snakemake(twin)[0] if twin else None
+        seconds, _, peak = snakemake(root, memory=True)
+        live, versions = published(root), pages * (len(locales) + 1)  # the English pages too
+        met = seconds <= targets["cold"] and (memory_target is None or peak <= memory_target * 2**20)
+        rows.append((f"translated catalogs, {size}: cold build", f"{seconds:.1f} s",
+                     f"peak memory {peak / 2**20:.0f} MB (all processes); {live:,} of {versions:,} versions"
+                     f" published{_in_ram(in_ram)}",
+                     f"≤ {targets['cold']:.0f} s" + (f", ≤ {memory_target} MB" if memory_target else ""),
+                     met and live == versions))
 
-    # A line every page holds, as a shared disclaimer is, edited; then edited again: the first rewrite of
-    # the agency's catalogs lays out every entry, the next copies the unchanged ones from the files the
-    # pipeline wrote (pofile.entry_texts).
-    for label, old, new in (("a sentence on every page edited", SHARED_LINE, EDITED_LINE),
-                            ("the same sentence edited again", EDITED_LINE, EDITED_AGAIN)):
-        before, every = stamps(root), stamps(root, EVERYTHING)
-        catalogs = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.glob("locales/*/LC_MESSAGES/*.po")}
-        for page in (root / "source").glob("*.txt"):
-            page.write_text(page.read_text("utf-8").replace(old, new), "utf-8")
+        # A line every page holds, as a shared disclaimer is, edited; then edited again: the first rewrite of
+        # the agency's catalogs lays out every entry, the next copies the unchanged ones from the files the
+        # pipeline wrote (pofile.entry_texts).
+        for label, old, new in (("a sentence on every page edited", SHARED_LINE, EDITED_LINE),
+                                ("the same sentence edited again", EDITED_LINE, EDITED_AGAIN)):
+            if twin:
+                edit_every_page(twin, old, new)
+                in_ram = snakemake(twin)[0]
+            before, every = stamps(root), stamps(root, EVERYTHING)
+            catalogs = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.glob("locales/*/LC_MESSAGES/*.po")}
+            edit_every_page(root, old, new)
+            seconds, _, _ = snakemake(root)
+            touched = changed(before, stamps(root))
+            floor, rewritten, removed = file_floor(root, every, stamps(root, EVERYTHING))
+            merged = msgmerge_seconds(root, scratch, catalogs)
+            equal = same_as_cold(root, scratch) if pages <= 200 else None
+            rows.append((f"translated catalogs, {size}: {label}", f"{seconds:.1f} s",
+                         f"{len(touched):,} files changed; {published(root):,} versions published (English; the"
+                         f" edited entry is a fuzzy draft in every catalog){_same(equal)}; the file system alone:"
+                         f" {floor:.1f} s to write {rewritten:,} files and remove {removed:,} again (2 processes)"
+                         + (f"; GNU msgmerge alone, on the same catalogs and templates: {merged:.1f} s"
+                            if merged else "") + _in_ram(in_ram),
+                         f"≤ {targets['edit']:.0f} s", seconds <= targets["edit"] and equal is not False))
+
+        delivered = locales[0]
+        if twin:
+            deliver(twin, delivered)
+            in_ram = snakemake(twin)[0]
+        before = stamps(root)
+        deliver(root, delivered)
         seconds, _, _ = snakemake(root)
         touched = changed(before, stamps(root))
-        floor, rewritten, removed = file_floor(root, every, stamps(root, EVERYTHING))
-        merged = msgmerge_seconds(root, scratch, catalogs)
         equal = same_as_cold(root, scratch) if pages <= 200 else None
-        rows.append((f"translated catalogs, {size}: {label}", f"{seconds:.1f} s",
-                     f"{len(touched):,} files changed; {published(root):,} versions published (English; the edited"
-                     f" entry is a fuzzy draft in every catalog){_same(equal)}; the file system alone: {floor:.1f} s"
-                     f" to write {rewritten:,} files and remove {removed:,} again (2 processes)"
-                     + (f"; GNU msgmerge alone, on the same catalogs and templates: {merged:.1f} s" if merged else ""),
-                     f"≤ {targets['edit']:.0f} s", seconds <= targets["edit"] and equal is not False))
-
-    delivered = locales[0]
-    old = time.time() - 30 * 86400  # an unzipped delivery keeps the agency's modification times
-    before = stamps(root)
-    fill_catalogs(root, [delivered], variant=1)
-    for po in (root / "locales" / delivered / "LC_MESSAGES").glob("*.po"):
-        os.utime(po, (old, old))
-    seconds, _, _ = snakemake(root)
-    touched = changed(before, stamps(root))
-    equal = same_as_cold(root, scratch) if pages <= 200 else None
-    rows.append((f"translated catalogs, {size}: an agency delivers every catalog of `{delivered}` at once",
-                 f"{seconds:.1f} s", f"{len(touched):,} files changed{_same(equal)}",
-                 f"≤ {targets['agency']:.0f} s", seconds <= targets["agency"] and equal is not False))
-    if disks:
-        rows += disk_rows(root, size, targets["edit"])
+        rows.append((f"translated catalogs, {size}: an agency delivers every catalog of `{delivered}` at once",
+                     f"{seconds:.1f} s", f"{len(touched):,} files changed{_same(equal)}{_in_ram(in_ram)}",
+                     f"≤ {targets['agency']:.0f} s", seconds <= targets["agency"] and equal is not False))
+        if twin:
+            rows += disk_rows(root, twin, size, targets["edit"])
     return rows
 
 
-def disk_rows(root: Path, size: str, target: float) -> list[Row]:
-    """The steady-state edit (the sentence on every page edited once more) on this machine's disk and on a
-    RAM disk, alternating (RAM, disk; disk, RAM; ...): how much of the run is waiting for the disk. A copy
-    of the project on /dev/shm (skipped when there is none, or too little room)."""
+def edit_every_page(root: Path, old: str, new: str) -> None:
+    for page in (root / "source").glob("*.txt"):
+        page.write_text(page.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def deliver(root: Path, locale: str) -> None:
+    """An agency's delivery of every catalog of `locale`: new translations, unzipped with the agency's
+    modification times (a month old)."""
+    old = time.time() - 30 * 86400
+    fill_catalogs(root, [locale], variant=1)
+    for po in (root / "locales" / locale / "LC_MESSAGES").glob("*.po"):
+        os.utime(po, (old, old))
+
+
+@contextmanager
+def ram_twin(root: Path) -> Iterator[Path | None]:
+    """A copy of the project `root` (not built yet) on a RAM disk (/dev/shm), removed at the end; None when
+    there is none with room for ten times the project (a built one takes about five)."""
     shm = Path("/dev/shm")
-    needed = 2 * sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    needed = 10 * sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     if not shm.is_dir() or shutil.disk_usage(shm).free < needed:
-        print(f"(no RAM disk with {needed / 2**30:.1f} GB free at {shm}: the disk comparison is skipped)")
-        return []
+        print(f"(no RAM disk with {needed / 2**30:.1f} GB free at {shm}: the runs on a RAM disk are skipped)")
+        yield None
+        return
     with tempfile.TemporaryDirectory(prefix="bench-scale-", dir=shm) as folder:
-        ram = Path(folder) / root.name
-        shutil.copytree(root, ram, symlinks=True)
-        for tree in (ram, root):  # untimed: the copy's files have new stamps (inodes), as the files that the
-            snakemake(tree)  # floor wrote again have here: this run hashes them once and records their stamps
-        runs: dict[Path, list[float]] = {ram: [], root: []}
-        texts = (EDITED_AGAIN, EDITED_ONCE_MORE)
-        for i in range(REPEATS):
-            old, new = texts[i % 2], texts[(i + 1) % 2]
-            for tree in (ram, root) if i % 2 == 0 else (root, ram):
-                for page in (tree / "source").glob("*.txt"):
-                    page.write_text(page.read_text("utf-8").replace(old, new), "utf-8")
-                runs[tree].append(snakemake(tree)[0])
-        same = outputs(ram) == outputs(root)
+        twin = Path(folder) / root.name
+        shutil.copytree(root, twin, symlinks=True)
+        yield twin
+
+
+def _in_ram(seconds: float | None) -> str:
+    return "" if seconds is None else f"; the same run on a RAM disk (/dev/shm): {seconds:.1f} s"
+
+
+def disk_rows(root: Path, twin: Path, size: str, target: float) -> list[Row]:
+    """The steady-state edit (the sentence on every page edited once more) on this machine's disk and on its
+    twin on a RAM disk, alternating (RAM, disk; disk, RAM; ...): how much of the run is waiting for the disk."""
+    snakemake(root)  # untimed: the files the floor wrote again have new stamps; this run hashes them once
+    runs: dict[Path, list[float]] = {twin: [], root: []}
+    texts = (EDITED_AGAIN, EDITED_ONCE_MORE)
+    for i in range(REPEATS):
+        for tree in (twin, root) if i % 2 == 0 else (root, twin):
+            edit_every_page(tree, texts[i % 2], texts[(i + 1) % 2])
+            runs[tree].append(snakemake(tree)[0])
+    same = outputs(twin) == outputs(root)
 
     def listed(tree: Path) -> str:
         return ", ".join(f"{seconds:.1f}" for seconds in runs[tree]) + " s"
 
-    disk, in_ram = median(runs[root]), median(runs[ram])
+    disk, in_ram = median(runs[root]), median(runs[twin])
     return [(f"translated catalogs, {size}: the sentence edited once more, on this machine's disk", f"{disk:.1f} s",
              f"runs {listed(root)}, alternating with the same runs on a RAM disk (next row)", f"≤ {target:.0f} s",
              disk <= target),
             (f"translated catalogs, {size}: the same, on a RAM disk (/dev/shm)", f"{in_ram:.1f} s",
-             f"runs {listed(ram)}; what waiting for this disk adds: {disk - in_ram:.1f} s; the two trees end with the"
-             f" same bytes: {same}", f"≤ {target:.0f} s", in_ram <= target and same)]
+             f"runs {listed(twin)}; what waiting for this disk adds: {disk - in_ram:.1f} s; the two trees end with"
+             f" the same bytes: {same}", f"≤ {target:.0f} s", in_ram <= target and same)]
 
 
 def _same(equal: bool | None) -> str:
