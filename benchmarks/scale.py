@@ -4,7 +4,8 @@ on the same corpus and cores, measured in the same invocation, plus incremental 
 usage: python benchmarks/scale.py [--large] [--translated-only]
   default: 100 pages × 6 locales (empty catalogs against the Translate Toolkit chain, then translated
   catalogs in four scripts) and 150 × 7 with translation memory drafting a fifth of the entries;
-  --large adds the same scenarios at 1,000 pages × 8 locales (several minutes more).
+  --large adds the same scenarios at 1,000 pages × 8 locales (several minutes more), each translated run
+  also made on a twin of the project on a RAM disk (/dev/shm): what the run waits for this disk.
 Every incremental scenario also rebuilds the same inputs cold in a fresh folder and asserts the
 outputs are byte-identical, so no speed-up can skip work that mattered. MT is 'none' here
 (benchmarks/mt_throughput.py measures machine translation on its own).
