@@ -189,21 +189,21 @@ def run_update(project: Project, settings: Settings, locale_code: str,
             for name in replacing:
                 fail(name, PipelineError(err.message, project.catalog(locale.gettext, name)))
                 del laid[name]
-        for name, (data, lines, _, _) in laid.items():
+        for name, written in laid.items():
             template, catalog = work[name]
             po_path = project.catalog(locale.gettext, name)
             try:
-                put_catalog(project, po_path, catalog, laid[name])
+                put_catalog(project, po_path, catalog, written)
             except PipelineError as err:
                 fail(name, err)
                 continue
-            record.used(po_path, data)
-            status = _status(project, name, locale, template, catalog, checker, lines, drafts)
+            record.used(po_path, written.data)
+            status = _status(project, name, locale, template, catalog, checker, written.lines, drafts)
             pages[name] = replace(
                 status,
                 error=glossary_error,  # the glossary's error: every page of the locale fails with it
                 inputs=fingerprint(current, present[name][1], record.digest_of(po_path)),
-                catalog_digest=fsio.digest(data),
+                catalog_digest=fsio.digest(written.data),
                 reviewed_digest=reviewed_of(name),
                 memory_digest=memory_key,
             )
